@@ -1,0 +1,1 @@
+//! Criterion benchmarks of ttpmap; see the `[[bench]]` targets.

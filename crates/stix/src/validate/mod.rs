@@ -1,0 +1,2 @@
+//! Validation against the STIX 2.1 specification (placeholder module root;
+//! filled in by the validation work).
