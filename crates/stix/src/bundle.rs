@@ -49,7 +49,11 @@ impl Bundle {
         Bundle {
             // "bundle" is a valid type name; new_v4 cannot fail on it.
             id: Identifier::new_v4("bundle").unwrap_or_else(|_| unreachable!()),
-            objects: if objects.is_empty() { None } else { Some(objects) },
+            objects: if objects.is_empty() {
+                None
+            } else {
+                Some(objects)
+            },
             extra: Map::new(),
         }
     }
@@ -61,7 +65,9 @@ impl Bundle {
 
     /// Add an object.
     pub fn push(&mut self, object: impl Into<StixObject>) {
-        self.objects.get_or_insert_with(Vec::new).push(object.into());
+        self.objects
+            .get_or_insert_with(Vec::new)
+            .push(object.into());
     }
 
     /// Read a bundle from JSON text.
@@ -78,7 +84,9 @@ impl Bundle {
     /// Read a bundle from a reader (read whole, then parsed).
     pub fn from_reader(mut reader: impl Read) -> Result<Bundle> {
         let mut text = String::new();
-        reader.read_to_string(&mut text).map_err(|e| Error::io(None, e))?;
+        reader
+            .read_to_string(&mut text)
+            .map_err(|e| Error::io(None, e))?;
         crate::read::bundle_from_str(&text, None)
     }
 
@@ -146,7 +154,10 @@ impl<'de> Deserialize<'de> for Bundle {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a STIX bundle")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Bundle, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Bundle, A::Error> {
                 use serde::de::Error as _;
                 let mut id = None;
                 let mut objects = None;

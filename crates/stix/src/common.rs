@@ -46,7 +46,10 @@ stix_struct! {
 
 impl KillChainPhase {
     /// A kill-chain phase.
-    pub fn new(kill_chain_name: impl Into<String>, phase_name: impl Into<String>) -> KillChainPhase {
+    pub fn new(
+        kill_chain_name: impl Into<String>,
+        phase_name: impl Into<String>,
+    ) -> KillChainPhase {
         KillChainPhase {
             kill_chain_name: kill_chain_name.into(),
             phase_name: phase_name.into(),

@@ -129,7 +129,9 @@ impl ParseErrorKind {
     /// The validation code this kind corresponds to (see `validate`).
     pub fn code(self) -> &'static str {
         match self {
-            ParseErrorKind::Syntax | ParseErrorKind::Eof | ParseErrorKind::TooDeep => "invalid-json",
+            ParseErrorKind::Syntax | ParseErrorKind::Eof | ParseErrorKind::TooDeep => {
+                "invalid-json"
+            }
             ParseErrorKind::WrongType | ParseErrorKind::InvalidValue => "invalid-property-type",
             ParseErrorKind::MissingProperty => "required-property",
             ParseErrorKind::DuplicateProperty => "duplicate-property",
@@ -261,7 +263,10 @@ impl Error {
 
     #[cold]
     pub(crate) fn io(path: Option<&Path>, source: std::io::Error) -> Error {
-        Error::Io { path: path.map(Path::to_path_buf), source }
+        Error::Io {
+            path: path.map(Path::to_path_buf),
+            source,
+        }
     }
 }
 

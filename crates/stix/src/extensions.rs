@@ -320,4 +320,3 @@ stix_struct! {
         optional shell: String,
     }
 }
-

@@ -46,7 +46,10 @@ const UUID_LEN: usize = 36;
 impl Identifier {
     /// Validate `text` as an identifier.
     pub fn parse(text: &str) -> Result<Identifier> {
-        check(text).map_err(|reason| Error::InvalidIdentifier { text: text.to_owned(), reason })?;
+        check(text).map_err(|reason| Error::InvalidIdentifier {
+            text: text.to_owned(),
+            reason,
+        })?;
         Ok(Identifier(text.into()))
     }
 
@@ -133,7 +136,10 @@ pub(crate) fn check_type_name(name: &str) -> std::result::Result<(), &'static st
     if !bytes[0].is_ascii_lowercase() {
         return Err("the type part must start with a lowercase letter");
     }
-    if !bytes.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-') {
+    if !bytes
+        .iter()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+    {
         return Err("the type part may only hold lowercase letters, digits and hyphens");
     }
     if bytes[bytes.len() - 1] == b'-' {
@@ -179,7 +185,10 @@ impl TryFrom<&str> for Identifier {
 impl TryFrom<String> for Identifier {
     type Error = Error;
     fn try_from(s: String) -> Result<Identifier> {
-        check(&s).map_err(|reason| Error::InvalidIdentifier { text: s.clone(), reason })?;
+        check(&s).map_err(|reason| Error::InvalidIdentifier {
+            text: s.clone(),
+            reason,
+        })?;
         Ok(Identifier(s.into_boxed_str()))
     }
 }
@@ -247,14 +256,31 @@ mod tests {
         for (text, reason) in [
             ("indicator", "expected `<type>--<uuid>`, found no `--`"),
             ("indicator--1234", "the part after `--` is not a UUID"),
-            ("Indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", "the type part must start with a lowercase letter"),
-            ("in--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", "the type part is shorter than three characters"),
-            ("indicator--8e2e2d2b-17d4-0cbf-938f-98ee46b3cd3f", "the UUID is not of version 1 to 5"),
-            ("indicator--8e2e2d2b17d4-4cbf-938f-98ee46b3cd3f0", "the part after `--` is not a UUID"),
-            ("indicator--8e2e2d2b-17d4-4cbf-c38f-98ee46b3cd3f", "the UUID is not an RFC 4122 UUID"),
+            (
+                "Indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+                "the type part must start with a lowercase letter",
+            ),
+            (
+                "in--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+                "the type part is shorter than three characters",
+            ),
+            (
+                "indicator--8e2e2d2b-17d4-0cbf-938f-98ee46b3cd3f",
+                "the UUID is not of version 1 to 5",
+            ),
+            (
+                "indicator--8e2e2d2b17d4-4cbf-938f-98ee46b3cd3f0",
+                "the part after `--` is not a UUID",
+            ),
+            (
+                "indicator--8e2e2d2b-17d4-4cbf-c38f-98ee46b3cd3f",
+                "the UUID is not an RFC 4122 UUID",
+            ),
         ] {
             match Identifier::parse(text) {
-                Err(Error::InvalidIdentifier { reason: got, .. }) => assert_eq!(got, reason, "{text}"),
+                Err(Error::InvalidIdentifier { reason: got, .. }) => {
+                    assert_eq!(got, reason, "{text}")
+                }
                 other => panic!("{text}: {other:?}"),
             }
         }

@@ -70,6 +70,7 @@ pub mod sro;
 mod timestamp;
 pub mod tlp;
 pub mod validate;
+pub mod version;
 
 pub use crate::bundle::Bundle;
 pub use crate::common::{
@@ -85,9 +86,9 @@ pub use crate::meta::{
     MarkingDefinition, MarkingDefinitionBuilder,
 };
 pub use crate::object::{ObjectKind, StixObject, Versioned};
+pub use crate::sco::*;
 pub use crate::sdo::*;
 pub use crate::sro::*;
-pub use crate::sco::*;
 pub use crate::timestamp::Timestamp;
 
 /// The STIX version this crate writes.

@@ -53,7 +53,10 @@ macro_rules! built_field {
         match $v {
             Some(v) => v,
             None => {
-                return Err(crate::Error::MissingProperty { object_type: $ty, property: $name })
+                return Err(crate::Error::MissingProperty {
+                    object_type: $ty,
+                    property: $name,
+                })
             }
         }
     };
@@ -82,6 +85,8 @@ macro_rules! stix_struct {
             /// as ATT&CK's `x_mitre_*`), in the order they were read.
             pub extra: serde_json::Map<String, serde_json::Value>,
         }
+
+        has_id!($kind, $name);
 
         impl $name {
             /// The STIX type name (for embedded types, the specification's
@@ -247,6 +252,18 @@ macro_rules! type_opt {
     };
     ($k:ident, $t:literal) => {
         Some($t)
+    };
+}
+
+/// `HasId` for the kinds with an `id`.
+macro_rules! has_id {
+    (sub, $name:ident) => {};
+    ($k:ident, $name:ident) => {
+        impl crate::version::HasId for $name {
+            fn id(&self) -> &crate::Identifier {
+                &self.id
+            }
+        }
     };
 }
 

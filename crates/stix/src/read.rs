@@ -63,7 +63,11 @@ pub fn objects_from_path(path: impl AsRef<Path>) -> Result<Vec<(PathBuf, StixObj
     let meta = std::fs::metadata(path).map_err(|e| Error::io(Some(path), e))?;
     if !meta.is_dir() {
         let doc = Document::from_path(path)?;
-        return Ok(doc.into_objects().into_iter().map(|o| (path.to_path_buf(), o)).collect());
+        return Ok(doc
+            .into_objects()
+            .into_iter()
+            .map(|o| (path.to_path_buf(), o))
+            .collect());
     }
     let mut files = Vec::new();
     json_files(path, &mut files)?;
@@ -123,9 +127,9 @@ pub(crate) fn document_from_str(text: &str, path: Option<&Path>) -> Result<Docum
         object_type: Option<std::borrow::Cow<'a, str>>,
     }
     match serde_json::from_str::<TypeOnly<'_>>(text) {
-        Ok(TypeOnly { object_type: Some(t) }) if t == "bundle" => {
-            bundle_from_str(text, path).map(Document::Bundle)
-        }
+        Ok(TypeOnly {
+            object_type: Some(t),
+        }) if t == "bundle" => bundle_from_str(text, path).map(Document::Bundle),
         Ok(_) => object_from_str(text, path).map(|o| Document::Object(Box::new(o))),
         Err(e) => Err(diagnose::<Bundle>(text, path, &e)),
     }
@@ -155,7 +159,11 @@ fn diagnose<T: for<'de> Deserialize<'de>>(
         if let Err(tracked) = serde_path_to_error::deserialize::<_, T>(&mut de) {
             let json_path = tracked.path().to_string();
             error.object_index = object_index_of(&json_path);
-            error.json_path = Some(if json_path == "." { "$".to_owned() } else { format!("$.{json_path}") });
+            error.json_path = Some(if json_path == "." {
+                "$".to_owned()
+            } else {
+                format!("$.{json_path}")
+            });
             let inner = tracked.inner();
             if inner.line() > 0 {
                 error.line = Some(inner.line());
@@ -177,7 +185,7 @@ fn classify(e: &serde_json::Error) -> ParseErrorKind {
         Category::Syntax if message.starts_with("recursion limit") => ParseErrorKind::TooDeep,
         Category::Syntax | Category::Io => ParseErrorKind::Syntax,
         Category::Data => {
-            if message.starts_with("missing field") {
+            if message.starts_with("missing required property") {
                 ParseErrorKind::MissingProperty
             } else if message.starts_with(DUPLICATE_PREFIX) {
                 ParseErrorKind::DuplicateProperty
@@ -185,7 +193,9 @@ fn classify(e: &serde_json::Error) -> ParseErrorKind {
                 ParseErrorKind::InvalidIdentifier
             } else if message.starts_with("invalid timestamp") {
                 ParseErrorKind::InvalidTimestamp
-            } else if message.starts_with(ID_MISMATCH_PREFIX) || message.starts_with(TYPE_MISMATCH_PREFIX) {
+            } else if message.starts_with(ID_MISMATCH_PREFIX)
+                || message.starts_with(TYPE_MISMATCH_PREFIX)
+            {
                 ParseErrorKind::IdTypeMismatch
             } else if message.starts_with("invalid type") {
                 ParseErrorKind::WrongType
@@ -228,7 +238,11 @@ fn object_id_near(text: &str, index: Option<usize>) -> Option<String> {
         id: Option<serde_json::Value>,
     }
     let raw = match index {
-        Some(i) => serde_json::from_str::<RawBundle<'_>>(text).ok()?.objects.get(i)?.get(),
+        Some(i) => serde_json::from_str::<RawBundle<'_>>(text)
+            .ok()?
+            .objects
+            .get(i)?
+            .get(),
         None => text,
     };
     match serde_json::from_str::<IdOnly>(raw).ok()?.id? {

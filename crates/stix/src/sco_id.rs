@@ -14,8 +14,8 @@ use crate::{Identifier, Result};
 /// unknown types, which use UUIDv4).
 pub fn id_contributing_properties(object_type: &str) -> &'static [&'static str] {
     use crate::sco::{
-        Artifact, AutonomousSystem, Directory, DomainName, EmailAddr, EmailMessage, File,
-        Ipv4Addr, Ipv6Addr, MacAddr, Mutex, NetworkTraffic, Process, Software, Url, UserAccount,
+        Artifact, AutonomousSystem, Directory, DomainName, EmailAddr, EmailMessage, File, Ipv4Addr,
+        Ipv6Addr, MacAddr, Mutex, NetworkTraffic, Process, Software, Url, UserAccount,
         WindowsRegistryKey, X509Certificate,
     };
     match object_type {
@@ -56,7 +56,9 @@ pub fn id_contributing_properties(object_type: &str) -> &'static [&'static str] 
 /// ```
 pub fn deterministic_id(object_type: &str, properties: &Map<String, Value>) -> Result<Identifier> {
     match contributing_json(object_type, properties) {
-        Some(name) => Identifier::from_parts(object_type, Uuid::new_v5(&SCO_NAMESPACE, name.as_bytes())),
+        Some(name) => {
+            Identifier::from_parts(object_type, Uuid::new_v5(&SCO_NAMESPACE, name.as_bytes()))
+        }
         None => Identifier::new_v4(object_type),
     }
 }
@@ -64,9 +66,15 @@ pub fn deterministic_id(object_type: &str, properties: &Map<String, Value>) -> R
 /// The identifier `object` should have if it is an SCO with ID
 /// contributing properties; `None` otherwise.
 pub fn expected_id(object: &StixObject) -> Option<Identifier> {
-    let Value::Object(map) = object.to_value() else { return None };
+    let Value::Object(map) = object.to_value() else {
+        return None;
+    };
     let name = contributing_json(object.object_type(), &map)?;
-    Identifier::from_parts(object.object_type(), Uuid::new_v5(&SCO_NAMESPACE, name.as_bytes())).ok()
+    Identifier::from_parts(
+        object.object_type(),
+        Uuid::new_v5(&SCO_NAMESPACE, name.as_bytes()),
+    )
+    .ok()
 }
 
 /// The canonical JSON of the contributing properties present, or `None`
@@ -74,8 +82,14 @@ pub fn expected_id(object: &StixObject) -> Option<Identifier> {
 fn contributing_json(object_type: &str, properties: &Map<String, Value>) -> Option<String> {
     let mut chosen = Map::new();
     for &name in id_contributing_properties(object_type) {
-        let Some(value) = properties.get(name) else { continue };
-        let value = if name == "hashes" { choose_one_hash(value)? } else { value.clone() };
+        let Some(value) = properties.get(name) else {
+            continue;
+        };
+        let value = if name == "hashes" {
+            choose_one_hash(value)?
+        } else {
+            value.clone()
+        };
         chosen.insert(name.to_owned(), value);
     }
     if chosen.is_empty() {
@@ -186,7 +200,8 @@ mod tests {
 
     #[test]
     fn canonical_form_sorts_and_escapes() {
-        let v: Value = serde_json::from_str(r#"{"b":[1,2.5,"x\n"],"a":{"d":true,"c":null}}"#).unwrap();
+        let v: Value =
+            serde_json::from_str(r#"{"b":[1,2.5,"x\n"],"a":{"d":true,"c":null}}"#).unwrap();
         let mut out = String::new();
         canonical_json(&v, &mut out);
         assert_eq!(out, r#"{"a":{"c":null,"d":true},"b":[1,2.5,"x\n"]}"#);
@@ -195,6 +210,9 @@ mod tests {
     #[test]
     fn hash_preference() {
         let v: Value = serde_json::from_str(r#"{"SHA-256":"aa","MD5":"bb"}"#).unwrap();
-        assert_eq!(choose_one_hash(&v).unwrap(), serde_json::json!({"MD5":"bb"}));
+        assert_eq!(
+            choose_one_hash(&v).unwrap(),
+            serde_json::json!({"MD5":"bb"})
+        );
     }
 }

@@ -42,8 +42,10 @@ pub struct Timestamp {
 impl Timestamp {
     /// Parse a STIX timestamp.
     pub fn parse(text: &str) -> Result<Timestamp> {
-        parse(text.as_bytes())
-            .map_err(|reason| Error::InvalidTimestamp { text: text.to_owned(), reason })
+        parse(text.as_bytes()).map_err(|reason| Error::InvalidTimestamp {
+            text: text.to_owned(),
+            reason,
+        })
     }
 
     /// The current time with millisecond precision, as STIX producers write
@@ -56,7 +58,11 @@ impl Timestamp {
     /// (0 to 9; the instant is truncated to that precision).
     pub fn from_datetime(instant: DateTime<Utc>, digits: u8) -> Timestamp {
         let digits = digits.min(9);
-        Timestamp { instant: instant.trunc_subsecs(u16::from(digits)), digits, text: None }
+        Timestamp {
+            instant: instant.trunc_subsecs(u16::from(digits)),
+            digits,
+            text: None,
+        }
     }
 
     /// The instant.
@@ -84,8 +90,8 @@ impl Timestamp {
     pub fn next_after(&self) -> Timestamp {
         let digits = self.digits.clamp(3, 9);
         let step = 10i64.pow(9 - u32::from(digits));
-        let instant = self.instant.trunc_subsecs(u16::from(digits))
-            + chrono::Duration::nanoseconds(step);
+        let instant =
+            self.instant.trunc_subsecs(u16::from(digits)) + chrono::Duration::nanoseconds(step);
         Timestamp::from_datetime(instant, digits)
     }
 }
@@ -113,7 +119,13 @@ fn parse(b: &[u8]) -> std::result::Result<Timestamp, &'static str> {
     if b[10] != b'T' {
         return Err("expected `T` between date and time");
     }
-    let (month, day, hour, minute, second) = (num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
+    let (month, day, hour, minute, second) = (
+        num(5..7)?,
+        num(8..10)?,
+        num(11..13)?,
+        num(14..16)?,
+        num(17..19)?,
+    );
     let mut pos = 19;
     let mut nanos = 0u32;
     let mut digits = 0usize;
@@ -137,7 +149,9 @@ fn parse(b: &[u8]) -> std::result::Result<Timestamp, &'static str> {
     match &b[pos..] {
         b"Z" => {}
         [b'z'] => return Err("the time zone must be an uppercase `Z`"),
-        [b'+' | b'-', ..] => return Err("the time must be in UTC, written with `Z`, not an offset"),
+        [b'+' | b'-', ..] => {
+            return Err("the time must be in UTC, written with `Z`, not an offset")
+        }
         [] => return Err("missing the UTC designator `Z`"),
         _ => return Err(FORM),
     }
@@ -160,7 +174,11 @@ fn parse(b: &[u8]) -> std::result::Result<Timestamp, &'static str> {
     } else {
         None
     };
-    Ok(Timestamp { instant, digits: digits.min(9) as u8, text })
+    Ok(Timestamp {
+        instant,
+        digits: digits.min(9) as u8,
+        text,
+    })
 }
 
 impl fmt::Display for Timestamp {
@@ -287,17 +305,28 @@ mod tests {
     #[test]
     fn rejects_non_stix_forms() {
         for (text, reason) in [
-            ("2017-05-31T21:30:18+00:00", "the time must be in UTC, written with `Z`, not an offset"),
+            (
+                "2017-05-31T21:30:18+00:00",
+                "the time must be in UTC, written with `Z`, not an offset",
+            ),
             ("2017-05-31T21:30:18", "expected YYYY-MM-DDTHH:MM:SS[.s+]Z"),
-            ("2017-05-31T21:30:18.Z", "a decimal point must be followed by digits"),
+            (
+                "2017-05-31T21:30:18.Z",
+                "a decimal point must be followed by digits",
+            ),
             ("2017-13-31T21:30:18Z", "no such calendar date"),
             ("2017-02-30T21:30:18Z", "no such calendar date"),
             ("2017-02-20T24:30:18Z", "no such time of day"),
             ("2017-02-20 21:30:18Z", "expected `T` between date and time"),
-            ("2017-05-31T21:30:18z", "the time zone must be an uppercase `Z`"),
+            (
+                "2017-05-31T21:30:18z",
+                "the time zone must be an uppercase `Z`",
+            ),
         ] {
             match Timestamp::parse(text) {
-                Err(Error::InvalidTimestamp { reason: got, .. }) => assert_eq!(got, reason, "{text}"),
+                Err(Error::InvalidTimestamp { reason: got, .. }) => {
+                    assert_eq!(got, reason, "{text}")
+                }
                 other => panic!("{text}: {other:?}"),
             }
         }

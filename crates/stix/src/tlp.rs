@@ -122,7 +122,10 @@ impl Tlp {
     /// The TLP 2.0 marking definition (extension-based).
     pub fn v2_marking(self) -> MarkingDefinition {
         let mut ext = Map::new();
-        ext.insert("extension_type".to_owned(), Value::from("property-extension"));
+        ext.insert(
+            "extension_type".to_owned(),
+            Value::from("property-extension"),
+        );
         ext.insert("tlp_2_0".to_owned(), Value::from(self.v2_name()));
         let mut extensions = indexmap::IndexMap::new();
         extensions.insert(TLP2_EXTENSION_ID.to_owned(), Extension::Other(ext));
@@ -171,7 +174,13 @@ mod tests {
 
     #[test]
     fn constants_are_valid() {
-        for tlp in [Tlp::Clear, Tlp::Green, Tlp::Amber, Tlp::AmberStrict, Tlp::Red] {
+        for tlp in [
+            Tlp::Clear,
+            Tlp::Green,
+            Tlp::Amber,
+            Tlp::AmberStrict,
+            Tlp::Red,
+        ] {
             assert_eq!(Tlp::from_id(tlp.v2_marking().id.as_str()), Some(tlp));
             if let Some(m) = tlp.v1_marking() {
                 assert_eq!(Tlp::from_id(m.id.as_str()), Some(tlp));

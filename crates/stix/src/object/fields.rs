@@ -122,7 +122,10 @@ pub(crate) fn read_rest<'de, T: Fields, A: MapAccess<'de>>(
     mut map: A,
 ) -> Result<T, A::Error> {
     while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
-        map.next_value_seed(FieldSeed::<T> { partial: &mut partial, key: &key })?;
+        map.next_value_seed(FieldSeed::<T> {
+            partial: &mut partial,
+            key: &key,
+        })?;
     }
     T::finish(partial)
 }

@@ -1,1 +1,5 @@
-mod smoke { #[test] fn builds() {} }
+//! Integration tests of ttpmap-stix, one module per concern.
+
+mod errors;
+mod roundtrip;
+mod sco_ids;
