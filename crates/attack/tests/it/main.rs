@@ -1,0 +1,4 @@
+//! Integration tests of ttpmap-attack.
+
+mod oracle;
+mod sample;
