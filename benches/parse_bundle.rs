@@ -8,7 +8,9 @@ fn parse_bundle(c: &mut Criterion) {
     else {
         return;
     };
-    let Ok(text) = std::fs::read_to_string(&path) else { return };
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return;
+    };
     let mut group = c.benchmark_group("enterprise-18.1");
     group.sample_size(10);
     group.bench_function("parse", |b| {

@@ -240,7 +240,7 @@ impl KnowledgeBase {
         self.collections()
             .into_iter()
             .find(|c| c.domains().contains(domain))
-            .and_then(|c| c.release_version())
+            .and_then(super::object::Collection::release_version)
     }
 
     /// The domains loaded.
@@ -352,20 +352,17 @@ impl Loader {
                 revoked,
                 deprecated,
             };
-            match self.by_stix.get(entry.object.id()) {
-                Some(&i) => {
-                    let existing = &mut self.entries[i as usize];
-                    let domains = existing.domains.union(entry.domains);
-                    if entry.object.modified() > existing.object.modified() {
-                        *existing = entry;
-                    }
-                    existing.domains = domains;
+            if let Some(&i) = self.by_stix.get(entry.object.id()) {
+                let existing = &mut self.entries[i as usize];
+                let domains = existing.domains.union(entry.domains);
+                if entry.object.modified() > existing.object.modified() {
+                    *existing = entry;
                 }
-                None => {
-                    self.by_stix
-                        .insert(entry.object.id().clone(), self.entries.len() as u32);
-                    self.entries.push(entry);
-                }
+                existing.domains = domains;
+            } else {
+                self.by_stix
+                    .insert(entry.object.id().clone(), self.entries.len() as u32);
+                self.entries.push(entry);
             }
         }
     }

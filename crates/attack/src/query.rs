@@ -785,3 +785,105 @@ impl KnowledgeBase {
             .collect()
     }
 }
+
+impl KnowledgeBase {
+    /// Every matrix.
+    pub fn matrices(&self, scope: Scope) -> Vec<crate::Matrix<'_>> {
+        self.of_kind(scope, crate::Matrix::try_from_object)
+    }
+
+    /// Every ICS asset.
+    pub fn assets(&self, scope: Scope) -> Vec<crate::Asset<'_>> {
+        self.of_kind(scope, crate::Asset::try_from_object)
+    }
+
+    /// Every sub-technique.
+    pub fn subtechniques(&self, scope: Scope) -> Vec<Technique<'_>> {
+        self.techniques(scope)
+            .into_iter()
+            .filter(|t| t.is_subtechnique())
+            .collect()
+    }
+
+    /// Every object of a STIX type (e.g. `x-mitre-tactic`).
+    pub fn objects_of_type<'kb>(&'kb self, object_type: &str, scope: Scope) -> Vec<Object<'kb>> {
+        self.objects()
+            .filter(|o| o.object_type() == object_type && (scope == Scope::All || o.is_active()))
+            .collect()
+    }
+
+    /// Objects whose description contains `text` (case-insensitive),
+    /// optionally only of one kind.
+    ///
+    /// # Performance
+    ///
+    /// A scan of every description.
+    pub fn objects_by_content<'kb>(
+        &'kb self,
+        text: &str,
+        kind: Option<Kind>,
+        scope: Scope,
+    ) -> Vec<Object<'kb>> {
+        let needle = text.to_lowercase();
+        self.objects()
+            .filter(|o| kind.is_none_or(|k| o.kind() == k) && o.kind() != Kind::Relationship)
+            .filter(|o| scope == Scope::All || o.is_active())
+            .filter(|o| {
+                o.description()
+                    .is_some_and(|d| d.to_lowercase().contains(&needle))
+            })
+            .collect()
+    }
+
+    /// Objects created after `time` (relationships excluded).
+    pub fn objects_created_after<'kb>(
+        &'kb self,
+        time: &ttpmap_stix::Timestamp,
+        scope: Scope,
+    ) -> Vec<Object<'kb>> {
+        self.objects()
+            .filter(|o| o.kind() != Kind::Relationship && (scope == Scope::All || o.is_active()))
+            .filter(|o| o.created().is_some_and(|c| c > time))
+            .collect()
+    }
+
+    /// Objects modified after `time` (relationships excluded).
+    pub fn objects_modified_after<'kb>(
+        &'kb self,
+        time: &ttpmap_stix::Timestamp,
+        scope: Scope,
+    ) -> Vec<Object<'kb>> {
+        self.objects()
+            .filter(|o| o.kind() != Kind::Relationship && (scope == Scope::All || o.is_active()))
+            .filter(|o| o.modified().is_some_and(|m| m > time))
+            .collect()
+    }
+
+    /// Each matrix with its tactics in `tactic_refs` order.
+    pub fn tactics_by_matrix(&self) -> Vec<(crate::Matrix<'_>, Vec<Tactic<'_>>)> {
+        self.matrices(Scope::All)
+            .into_iter()
+            .map(|m| {
+                let tactics = self
+                    .related(
+                        *m,
+                        EdgeKind::HasTactic,
+                        Direction::Outgoing,
+                        Scope::All,
+                        |k| k == Kind::Tactic,
+                    )
+                    .into_iter()
+                    .filter_map(|r| Tactic::try_from_object(r.object))
+                    .collect();
+                (m, tactics)
+            })
+            .collect()
+    }
+
+    /// Every relationship object (as handles), e.g. for exports.
+    pub fn relationships(&self, scope: Scope) -> Vec<Object<'_>> {
+        self.objects_of_kind(Kind::Relationship)
+            .filter(|o| scope == Scope::All || o.is_active())
+            .collect()
+    }
+}

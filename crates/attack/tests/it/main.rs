@@ -1,4 +1,5 @@
 //! Integration tests of ttpmap-attack.
 
+mod domains;
 mod oracle;
 mod sample;

@@ -159,7 +159,7 @@ fn revoked_and_deprecated_lists() {
         .techniques(Scope::All)
         .into_iter()
         .filter(|t| !t.is_active())
-        .map(|t| t.object()));
+        .map(ttpmap_attack::Technique::object));
     assert_eq!(
         techniques,
         expected(&oracle["techniques_revoked_or_deprecated"])
@@ -168,7 +168,7 @@ fn revoked_and_deprecated_lists() {
         .groups(Scope::All)
         .into_iter()
         .filter(|g| !g.is_active())
-        .map(|g| g.object()));
+        .map(ttpmap_attack::Group::object));
     assert_eq!(groups, expected(&oracle["groups_revoked_or_deprecated"]));
 }
 
