@@ -154,39 +154,58 @@ impl<'de> Deserialize<'de> for Bundle {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a STIX bundle")
             }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<Bundle, A::Error> {
-                use serde::de::Error as _;
-                let mut id = None;
-                let mut objects = None;
-                let mut extra = Map::new();
-                let mut seen_type = false;
-                while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
-                    match &*key {
-                        "id" if id.is_none() => id = Some(map.next_value::<Identifier>()?),
-                        "objects" if objects.is_none() => {
-                            objects = Some(map.next_value::<Vec<StixObject>>()?);
-                        }
-                        "id" | "objects" => return Err(A::Error::custom(DuplicateProperty(&key))),
-                        "type" => {
-                            seen_type = true;
-                            map.next_value_seed(TypeSeed(&mut extra))?;
-                        }
-                        _ => map.next_value_seed(ExtraSeed(&mut extra, &key))?,
-                    }
-                }
-                if !seen_type {
-                    return Err(A::Error::missing_field("type"));
-                }
-                let id = id.ok_or_else(|| A::Error::missing_field("id"))?;
-                crate::object::fields::check_id_type::<A::Error>(&id, "bundle")?;
-                Ok(Bundle { id, objects, extra })
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> std::result::Result<Bundle, A::Error> {
+                read_bundle(Vec::new(), false, map)
             }
         }
         d.deserialize_map(BundleVisitor)
     }
+}
+
+/// Read a bundle's properties: `before` are those read ahead of the map's
+/// current position (as JSON values), `seen_type` whether `type` was among
+/// them.
+pub(crate) fn read_bundle<'de, A: MapAccess<'de>>(
+    before: Vec<(String, Value)>,
+    mut seen_type: bool,
+    mut map: A,
+) -> std::result::Result<Bundle, A::Error> {
+    use serde::de::Error as _;
+    let mut id = None;
+    let mut objects = None;
+    let mut extra = Map::new();
+    for (key, value) in before {
+        match key.as_str() {
+            "id" if id.is_none() => {
+                id = Some(Identifier::deserialize(value).map_err(A::Error::custom)?);
+            }
+            "objects" if objects.is_none() => {
+                objects = Some(Vec::<StixObject>::deserialize(value).map_err(A::Error::custom)?);
+            }
+            "id" | "objects" => return Err(A::Error::custom(DuplicateProperty(&key))),
+            _ => accept_other(&mut extra, &key, value, None).map_err(A::Error::custom)?,
+        }
+    }
+    while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+        match &*key {
+            "id" if id.is_none() => id = Some(map.next_value::<Identifier>()?),
+            "objects" if objects.is_none() => {
+                objects = Some(map.next_value::<Vec<StixObject>>()?);
+            }
+            "id" | "objects" => return Err(A::Error::custom(DuplicateProperty(&key))),
+            "type" if !seen_type => {
+                seen_type = true;
+                map.next_value_seed(TypeSeed(&mut extra))?;
+            }
+            _ => map.next_value_seed(ExtraSeed(&mut extra, &key))?,
+        }
+    }
+    if !seen_type {
+        return Err(A::Error::missing_field("type"));
+    }
+    let id = id.ok_or_else(|| A::Error::missing_field("id"))?;
+    crate::object::fields::check_id_type::<A::Error>(&id, "bundle")?;
+    Ok(Bundle { id, objects, extra })
 }
 
 struct TypeSeed<'a>(&'a mut Map<String, Value>);

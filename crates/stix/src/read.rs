@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::error::{ParseError, ParseErrorKind};
-use crate::object::fields::{DUPLICATE_PREFIX, ID_MISMATCH_PREFIX, TYPE_MISMATCH_PREFIX};
+use crate::object::fields::{Key, DUPLICATE_PREFIX, ID_MISMATCH_PREFIX, TYPE_MISMATCH_PREFIX};
 use crate::{Bundle, Error, Result, StixObject};
 
 /// A STIX document: a bundle or a single object.
@@ -121,17 +121,41 @@ pub(crate) fn object_from_str(text: &str, path: Option<&Path>) -> Result<StixObj
 }
 
 pub(crate) fn document_from_str(text: &str, path: Option<&Path>) -> Result<Document> {
-    #[derive(Deserialize)]
-    struct TypeOnly<'a> {
-        #[serde(rename = "type", borrow)]
-        object_type: Option<std::borrow::Cow<'a, str>>,
-    }
-    match serde_json::from_str::<TypeOnly<'_>>(text) {
-        Ok(TypeOnly {
-            object_type: Some(t),
-        }) if t == "bundle" => bundle_from_str(text, path).map(Document::Bundle),
-        Ok(_) => object_from_str(text, path).map(|o| Document::Object(Box::new(o))),
-        Err(e) => Err(diagnose::<Bundle>(text, path, &e)),
+    serde_json::from_str::<Document>(text).map_err(|e| diagnose::<Document>(text, path, &e))
+}
+
+impl<'de> Deserialize<'de> for Document {
+    /// One pass: read up to `type`, then continue as a bundle or as the
+    /// object that type names.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct DocumentVisitor;
+        impl<'de> serde::de::Visitor<'de> for DocumentVisitor {
+            type Value = Document;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a STIX bundle or object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Document, A::Error> {
+                let mut before = Vec::new();
+                while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+                    if key == "type" {
+                        let object_type: Key<'de> = map.next_value()?;
+                        if object_type.0 == "bundle" {
+                            return crate::bundle::read_bundle(before, true, map)
+                                .map(Document::Bundle);
+                        }
+                        return StixObject::dispatch(&object_type.0, before, map)
+                            .map(|o| Document::Object(Box::new(o)));
+                    }
+                    let value: serde_json::Value = map.next_value()?;
+                    before.push((key.into_owned(), value));
+                }
+                Err(serde::de::Error::missing_field("type"))
+            }
+        }
+        d.deserialize_map(DocumentVisitor)
     }
 }
 
@@ -252,6 +276,7 @@ fn object_id_near(text: &str, index: Option<usize>) -> Option<String> {
 }
 
 /// 1-based line and column of byte `offset`.
+#[allow(clippy::naive_bytecount)] // error path only; not worth a dependency
 fn line_column(bytes: &[u8], offset: usize) -> (usize, usize) {
     let before = &bytes[..offset.min(bytes.len())];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;

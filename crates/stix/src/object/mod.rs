@@ -153,7 +153,7 @@ macro_rules! object_enum {
             }
 
             /// Continue reading an object of `object_type`.
-            fn dispatch<'de, A: MapAccess<'de>>(
+            pub(crate) fn dispatch<'de, A: MapAccess<'de>>(
                 object_type: &str,
                 before: Vec<(String, Value)>,
                 map: A,
