@@ -62,3 +62,7 @@ pub use crate::object::{
 pub use crate::query::{distinct, Paths, Related, Scope, Via};
 pub use crate::similarity::Similar;
 pub use petgraph::Direction;
+
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
