@@ -48,6 +48,7 @@ mod matrix;
 mod object;
 mod query;
 mod similarity;
+mod source;
 
 pub use crate::domain::{Domain, Domains};
 pub use crate::error::{Error, Result};
@@ -61,6 +62,7 @@ pub use crate::object::{
 };
 pub use crate::query::{distinct, Paths, Related, Scope, Via};
 pub use crate::similarity::Similar;
+pub use crate::source::{cache_dir, DataOrigin};
 pub use petgraph::Direction;
 
 #[doc = include_str!("../README.md")]
