@@ -61,7 +61,7 @@ impl KnowledgeBase {
     /// ```
     /// use ttpmap_attack::{DataOrigin, KnowledgeBase};
     ///
-    /// let (kb, source) = KnowledgeBase::discover(&[])?;
+    /// let (kb, source) = KnowledgeBase::discover::<&str>(&[])?;
     /// if source == DataOrigin::Sample {
     ///     assert!(kb.is_sample());
     /// }
