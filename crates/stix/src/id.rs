@@ -145,6 +145,9 @@ pub(crate) fn check_type_name(name: &str) -> std::result::Result<(), &'static st
     if bytes[bytes.len() - 1] == b'-' {
         return Err("the type part must not end with a hyphen");
     }
+    if name.contains("--") {
+        return Err("the type part must not contain `--`");
+    }
     Ok(())
 }
 
@@ -276,10 +279,14 @@ mod tests {
                 "indicator--8e2e2d2b-17d4-4cbf-c38f-98ee46b3cd3f",
                 "the UUID is not an RFC 4122 UUID",
             ),
+            (
+                "x--acme--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+                "the type part must not contain `--`",
+            ),
         ] {
             match Identifier::parse(text) {
                 Err(Error::InvalidIdentifier { reason: got, .. }) => {
-                    assert_eq!(got, reason, "{text}")
+                    assert_eq!(got, reason, "{text}");
                 }
                 other => panic!("{text}: {other:?}"),
             }

@@ -90,6 +90,11 @@ pub use crate::sco::*;
 pub use crate::sdo::*;
 pub use crate::sro::*;
 pub use crate::timestamp::Timestamp;
+pub use crate::validate::vocab;
 
 /// The STIX version this crate writes.
 pub const SPEC_VERSION: &str = "2.1";
+
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

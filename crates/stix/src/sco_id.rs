@@ -86,7 +86,11 @@ fn contributing_json(object_type: &str, properties: &Map<String, Value>) -> Opti
             continue;
         };
         let value = if name == "hashes" {
-            choose_one_hash(value)?
+            // An empty or malformed `hashes` contributes nothing.
+            match choose_one_hash(value) {
+                Some(one) => one,
+                None => continue,
+            }
         } else {
             value.clone()
         };

@@ -325,7 +325,7 @@ mod tests {
         ] {
             match Timestamp::parse(text) {
                 Err(Error::InvalidTimestamp { reason: got, .. }) => {
-                    assert_eq!(got, reason, "{text}")
+                    assert_eq!(got, reason, "{text}");
                 }
                 other => panic!("{text}: {other:?}"),
             }

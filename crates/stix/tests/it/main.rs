@@ -3,3 +3,4 @@
 mod errors;
 mod roundtrip;
 mod sco_ids;
+mod validate;
