@@ -10,21 +10,32 @@ fn query_techniques(c: &mut Criterion) {
     else {
         return;
     };
-    let Ok(kb) = KnowledgeBase::from_path(&path) else { return };
+    let Ok(kb) = KnowledgeBase::from_path(&path) else {
+        return;
+    };
     let groups = kb.groups(Scope::All);
     c.bench_function("techniques_of_all_groups_all_paths", |b| {
         b.iter(|| {
             groups
                 .iter()
-                .map(|g| kb.techniques_used_by_group(*g, Paths::ALL, Scope::Active).len())
+                .map(|g| {
+                    kb.techniques_used_by_group(*g, Paths::ALL, Scope::Active)
+                        .len()
+                })
                 .sum::<usize>()
         });
     });
     c.bench_function("lookup_by_attack_id", |b| {
-        b.iter(|| kb.by_attack_id(std::hint::black_box("t1059.001")).map(|o| o.name().len()));
+        b.iter(|| {
+            kb.by_attack_id(std::hint::black_box("t1059.001"))
+                .map(|o| o.name().len())
+        });
     });
     c.bench_function("lookup_group_by_alias", |b| {
-        b.iter(|| kb.group(std::hint::black_box("Fancy Bear")).map(|g| g.name().len()));
+        b.iter(|| {
+            kb.group(std::hint::black_box("Fancy Bear"))
+                .map(|g| g.name().len())
+        });
     });
 }
 

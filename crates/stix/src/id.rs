@@ -108,7 +108,9 @@ fn check(text: &str) -> std::result::Result<(), &'static str> {
     if text.len() < UUID_LEN + 2 || text.len() - UUID_LEN - 2 < sep {
         return Err("the part after `--` is not a UUID");
     }
-    let (object_type, rest) = text.split_at(text.len() - UUID_LEN - 2);
+    let Some((object_type, rest)) = text.split_at_checked(text.len() - UUID_LEN - 2) else {
+        return Err("the part after `--` is not a UUID");
+    };
     if !rest.starts_with("--") {
         return Err("the part after `--` is not a UUID");
     }
@@ -278,6 +280,10 @@ mod tests {
             (
                 "indicator--8e2e2d2b-17d4-4cbf-c38f-98ee46b3cd3f",
                 "the UUID is not an RFC 4122 UUID",
+            ),
+            (
+                "ab--\u{21c}0000000000000000000000000000000000000",
+                "the part after `--` is not a UUID",
             ),
             (
                 "x--acme--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",

@@ -171,7 +171,8 @@ fn diagnose<T: for<'de> Deserialize<'de>>(
     let mut error = ParseError {
         path: path.map(Path::to_path_buf),
         line: (fast.line() > 0).then_some(fast.line()),
-        column: (fast.line() > 0).then_some(fast.column()),
+        // serde_json says column 0 at the very start of a line; ours are 1-based.
+        column: (fast.line() > 0).then_some(fast.column().max(1)),
         object_index: None,
         object_id: None,
         json_path: None,
@@ -191,7 +192,7 @@ fn diagnose<T: for<'de> Deserialize<'de>>(
             let inner = tracked.inner();
             if inner.line() > 0 {
                 error.line = Some(inner.line());
-                error.column = Some(inner.column());
+                error.column = Some(inner.column().max(1));
             }
             error.kind = classify(inner);
             error.message = message_of(inner);

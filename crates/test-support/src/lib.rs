@@ -70,5 +70,8 @@ fn missing(path: &Path) {
         "shared test data {} is missing and TTPMAP_REQUIRE_DATA=1",
         path.display()
     );
-    eprintln!("notice: shared test data {} is absent; test skipped", path.display());
+    eprintln!(
+        "notice: shared test data {} is absent; test skipped",
+        path.display()
+    );
 }

@@ -190,3 +190,22 @@ fn custom_properties_keep_their_order() {
         "{json}"
     );
 }
+
+#[test]
+fn numbers_keep_their_exact_value() {
+    let text = r#"{"type":"x-foo","id":"x-foo--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+        "x_big":123456789012345678901234567890,"x_float":0.1000000000000000055511151231257827,
+        "x_exp":1e400,"x_plain":1.50}"#;
+    let json = StixObject::from_json(text).unwrap().to_json();
+    assert!(
+        json.contains(r#""x_big":123456789012345678901234567890"#),
+        "{json}"
+    );
+    assert!(
+        json.contains(r#""x_float":0.1000000000000000055511151231257827"#),
+        "{json}"
+    );
+    // The value is kept; serde_json writes the exponent with its sign.
+    assert!(json.contains(r#""x_exp":1e+400"#), "{json}");
+    assert!(json.contains(r#""x_plain":1.50"#), "{json}");
+}

@@ -1,0 +1,173 @@
+//! The command line, as clap definitions.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  a clean run whose answer is \"no\" (e.g. validation found violations)
+  2  error: unreadable input, bad arguments";
+
+/// Analyse threat-actor behaviour with MITRE ATT&CK.
+#[derive(Debug, Parser)]
+#[command(name = "ttpmap", version, after_help = EXIT_CODES, propagate_version = true)]
+pub(crate) struct Cli {
+    /// Output format: human-readable text, one JSON document, or JSON lines.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// ATT&CK data: a STIX file or a folder holding ATT&CK releases (repeatable; used by the
+    /// ATT&CK commands, ignored by `stix`).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub attack: Vec<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+impl Cli {
+    /// Parse `argv` (program name first).
+    pub(crate) fn try_parse_args(
+        argv: impl IntoIterator<Item = OsString>,
+    ) -> Result<Cli, clap::Error> {
+        let argv: Vec<OsString> = argv.into_iter().collect();
+        let mut cli = Cli::try_parse_from(&argv)?;
+        if let Some(all) = attack_occurrences(&argv) {
+            cli.attack = all;
+        }
+        Ok(cli)
+    }
+}
+
+/// Every `--attack` value in command-line order.
+///
+/// clap keeps only the values given after the subcommand when a global
+/// option is given both before and after it (clap issue #1570), so the
+/// values are collected again here. Runs after clap accepted `argv`, so each
+/// `--attack` token before `--` is that option and the next token its value.
+/// `None` when a `--attack=VALUE` is not UTF-8 (clap's values are kept).
+fn attack_occurrences(argv: &[OsString]) -> Option<Vec<PathBuf>> {
+    let mut values = Vec::new();
+    let mut tokens = argv.iter().skip(1);
+    while let Some(token) = tokens.next() {
+        if token == "--" {
+            break;
+        } else if token == "--attack" {
+            values.extend(tokens.next().map(PathBuf::from));
+        } else if token.as_encoded_bytes().starts_with(b"--attack=") {
+            values.push(PathBuf::from(token.to_str()?.strip_prefix("--attack=")?));
+        }
+    }
+    Some(values)
+}
+
+/// How results are written to stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// Text for people.
+    Human,
+    /// One JSON document.
+    Json,
+    /// JSON lines: one compact JSON value per line.
+    Jsonl,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Read, check and summarise STIX 2.1 documents.
+    #[command(subcommand, after_help = EXIT_CODES)]
+    Stix(StixCommand),
+}
+
+/// `ttpmap stix …`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum StixCommand {
+    /// Check files against the STIX 2.1 specification (exit 1 on violations).
+    #[command(after_help = EXIT_CODES)]
+    Validate(ValidateArgs),
+    /// Parse a document and write it back, indented or compact.
+    #[command(after_help = EXIT_CODES)]
+    Fmt(FmtArgs),
+    /// Count the objects of bundles, single objects or `mitre/cti` folders.
+    #[command(after_help = EXIT_CODES)]
+    Stats(StatsArgs),
+}
+
+/// `ttpmap stix validate`.
+#[derive(Debug, Args)]
+pub(crate) struct ValidateArgs {
+    /// Files to check: bundles or single objects; a folder checks every .json under it.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Count SHOULD violations as failures too.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// `ttpmap stix fmt`.
+#[derive(Debug, Args)]
+pub(crate) struct FmtArgs {
+    /// The document to rewrite: a bundle or a single object.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Write compact JSON on one line instead of indented JSON.
+    #[arg(long)]
+    pub compact: bool,
+
+    /// Write to this file instead of stdout.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+}
+
+/// `ttpmap stix stats`.
+#[derive(Debug, Args)]
+pub(crate) struct StatsArgs {
+    /// Bundles, single objects, or folders in the `mitre/cti` layout.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::OsString;
+    use std::path::PathBuf;
+
+    use clap::{CommandFactory, Parser};
+
+    use super::{Cli, Format};
+
+    #[test]
+    fn definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_options_are_accepted_anywhere() {
+        let argv = [
+            "ttpmap",
+            "--attack",
+            "a",
+            "stix",
+            "--attack=b",
+            "stats",
+            "f",
+            "--attack",
+            "c",
+        ];
+        let cli = Cli::try_parse_args(argv.map(OsString::from)).map_err(|e| e.to_string());
+        let cli = cli.as_ref().map(|c| (c.attack.clone(), c.format));
+        let expected = ["a", "b", "c"].map(PathBuf::from).to_vec();
+        assert_eq!(cli, Ok((expected, Format::Human)));
+        let argv = ["ttpmap", "stix", "stats", "--", "--attack"];
+        let cli = Cli::try_parse_args(argv.map(OsString::from));
+        assert_eq!(cli.map(|c| c.attack).ok(), Some(Vec::new()));
+        let cli = Cli::try_parse_from(["ttpmap", "stix", "stats", "--format", "jsonl", "f"]);
+        assert_eq!(cli.map(|c| c.format).ok(), Some(Format::Jsonl));
+    }
+}

@@ -1,0 +1,6 @@
+//! Integration tests of the `ttpmap` binary: each runs the built program in a
+//! temporary folder. Modules mirror `src/`.
+
+mod args;
+mod stix;
+mod util;

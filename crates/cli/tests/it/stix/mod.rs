@@ -1,0 +1,5 @@
+//! `ttpmap stix …` (`src/cmd/stix/`).
+
+mod fmt;
+mod stats;
+mod validate;
