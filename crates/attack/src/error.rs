@@ -70,8 +70,7 @@ impl Error {
         match self {
             Error::Stix(e) => e.path(),
             Error::NoData { path, .. } => Some(path),
-            Error::Io { path, .. } => path.as_deref(),
-            Error::InvalidObject { path, .. } => path.as_deref(),
+            Error::Io { path, .. } | Error::InvalidObject { path, .. } => path.as_deref(),
             _ => None,
         }
     }

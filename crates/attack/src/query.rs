@@ -1,5 +1,9 @@
 //! Relationship queries: what uses, mitigates, detects what.
 
+// The Serialize impl serde derives for `Related` passes `&Option<&Relationship>`
+// to its `serialize_with` function.
+#![allow(clippy::ref_option_ref)]
+
 use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
@@ -88,6 +92,8 @@ pub struct Related<'kb> {
     pub via: Via<'kb>,
 }
 
+// serde's `serialize_with` hands the field by reference.
+#[allow(clippy::ref_option_ref, clippy::trivially_copy_pass_by_ref)]
 fn serialize_relationship<S: serde::Serializer>(
     r: &Option<&Relationship>,
     s: S,

@@ -5,7 +5,8 @@
 //! the specification plus [`CustomObject`] for every other type. Objects are
 //! addressed by [`Identifier`] and timed by [`Timestamp`], both validated
 //! newtypes. [`validate`] checks the specification's rules and
-//! [`version`] makes new versions and revocations.
+//! [`version`] makes new versions and revocations. Indicator patterns are
+//! parsed, validated and matched against observed data in [`pattern`].
 //!
 //! # Example
 //!
@@ -62,6 +63,7 @@ mod extensions;
 mod id;
 mod meta;
 mod object;
+pub mod pattern;
 pub mod read;
 pub mod sco;
 pub mod sco_id;

@@ -11,6 +11,9 @@ use std::path::{Path, PathBuf};
 #[path = "../../../fuzz/checks/stix_bundle.rs"]
 mod stix_bundle;
 
+#[path = "../../../fuzz/checks/stix_pattern.rs"]
+mod stix_pattern;
+
 use stix_bundle::Verdict;
 
 fn inputs(target: &str) -> Vec<PathBuf> {
@@ -72,4 +75,32 @@ fn deep_nesting_is_an_error_that_says_where() {
         assert!(message.starts_with("1:"), "{message}");
         assert!(message.contains("recursion limit"), "{message}");
     }
+}
+
+#[test]
+fn stix_pattern_regressions() {
+    let mut failures = Vec::new();
+    for path in inputs("stix_pattern") {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let data = std::fs::read(&path).unwrap();
+        let Ok(parsed) = std::panic::catch_unwind(|| stix_pattern::run(&data)) else {
+            failures.push(format!("{name}: panicked (message above)"));
+            continue;
+        };
+        let expected = if name.starts_with("err-") {
+            parsed == Some(false)
+        } else if name.starts_with("ok-") {
+            parsed == Some(true)
+        } else {
+            true
+        };
+        if !expected {
+            failures.push(format!("{name}: parsed = {parsed:?}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "failing inputs:\n{}",
+        failures.join("\n")
+    );
 }

@@ -177,12 +177,23 @@ pub(crate) fn indicator(o: &Indicator, s: &mut Sink<'_>) {
         ov::PATTERN_TYPE,
     );
     if o.pattern_type == "stix" {
-        if let Err(reason) = stix_pattern_shape(&o.pattern) {
-            s.must(
-                "pattern-type",
-                format_args!(".pattern"),
-                format_args!("pattern {:?} is not a STIX pattern: {reason}", o.pattern),
-            );
+        for finding in crate::pattern::validate_pattern(&o.pattern) {
+            if finding.is_error() {
+                s.must(
+                    "pattern-type",
+                    format_args!(".pattern"),
+                    format_args!(
+                        "pattern {:?} is not a valid STIX pattern: {finding}",
+                        o.pattern
+                    ),
+                );
+            } else {
+                s.should(
+                    "pattern-type",
+                    format_args!(".pattern"),
+                    format_args!("pattern {:?}: {finding}", o.pattern),
+                );
+            }
         }
     }
     for (name, missing) in [
@@ -198,44 +209,6 @@ pub(crate) fn indicator(o: &Indicator, s: &mut Sink<'_>) {
                 ),
             );
         }
-    }
-}
-
-/// The outline of a STIX pattern: observation expressions in brackets,
-/// brackets balanced outside quoted strings.
-pub(crate) fn stix_pattern_shape(pattern: &str) -> Result<(), &'static str> {
-    let trimmed = pattern.trim();
-    if !trimmed.starts_with(['[', '(']) {
-        return Err("it must start with an observation expression in `[` … `]`");
-    }
-    let mut open: Vec<u8> = Vec::new();
-    let mut bytes = trimmed.bytes();
-    while let Some(b) = bytes.next() {
-        match b {
-            b'\'' => loop {
-                match bytes.next() {
-                    Some(b'\\') => {
-                        bytes.next();
-                    }
-                    Some(b'\'') => break,
-                    Some(_) => {}
-                    None => return Err("a quoted string is not closed"),
-                }
-            },
-            b'[' | b'(' => open.push(b),
-            b']' | b')' => {
-                let expected = if b == b']' { b'[' } else { b'(' };
-                if open.pop() != Some(expected) {
-                    return Err("its brackets do not balance");
-                }
-            }
-            _ => {}
-        }
-    }
-    if open.is_empty() {
-        Ok(())
-    } else {
-        Err("its brackets do not balance")
     }
 }
 
@@ -419,29 +392,4 @@ pub(crate) fn observed_data(o: &ObservedData, s: &mut Sink<'_>) {
         o.object_refs.as_deref(),
         Target::ScoOrSro,
     );
-}
-
-#[cfg(test)]
-mod tests {
-    use super::stix_pattern_shape;
-
-    #[test]
-    fn pattern_outline() {
-        for ok in [
-            "[file:name = 'x']",
-            " ([a:b = 1] AND [c:d = 'e]']) WITHIN 5 SECONDS ",
-            "[file:name = 'it\\'s [']",
-        ] {
-            assert_eq!(stix_pattern_shape(ok), Ok(()), "{ok}");
-        }
-        for bad in [
-            "file:name = 'x'",
-            "[file:name = 'x'",
-            "[a:b = 1])",
-            "[a:b = 'x]",
-            "([a:b = 1)]",
-        ] {
-            assert!(stix_pattern_shape(bad).is_err(), "{bad}");
-        }
-    }
 }

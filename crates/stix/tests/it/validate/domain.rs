@@ -342,3 +342,31 @@ fn sro_rules() {
         assert_exact(name, violations, expected);
     }
 }
+
+#[test]
+fn indicator_patterns_are_checked_by_the_pattern_module() {
+    use ttpmap_stix::{Indicator, StixObject, Timestamp};
+    let build = |pattern: &str| {
+        let mut b = Indicator::builder();
+        b.name("x")
+            .description("y")
+            .pattern(pattern)
+            .pattern_type("stix")
+            .valid_from(Timestamp::parse("2020-01-01T00:00:00.000Z").unwrap());
+        StixObject::from(b.build().unwrap())
+    };
+    assert!(build("[file:name = 'evil.exe']").validate().is_empty());
+    for bad in [
+        "file:name = 'x'",
+        "[file:name LIKE 5]",
+        "[file:name = 'x'] WITHIN 0 SECONDS",
+    ] {
+        let violations = build(bad).validate();
+        assert!(
+            violations
+                .iter()
+                .any(|v| v.code == "pattern-type" && v.path == "$.pattern"),
+            "{bad}: {violations:?}"
+        );
+    }
+}
