@@ -5,22 +5,31 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub(crate) use self::attack::{
+    AttackCommand, DetectionsArgs, GroupsArgs, MatrixArgs, MitigationsArgs, SearchArgs, ShowArgs,
+    SimilarArgs, SoftwareArgs, TechniquesArgs, Via,
+};
+
+mod attack;
+
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success
   1  a clean run whose answer is \"no\" (e.g. validation found violations)
-  2  error: unreadable input, bad arguments";
+  2  error: unreadable input, bad arguments, an unknown ATT&CK id or name";
 
 /// Analyse threat-actor behaviour with MITRE ATT&CK.
 #[derive(Debug, Parser)]
 #[command(name = "ttpmap", version, after_help = EXIT_CODES, propagate_version = true)]
 pub(crate) struct Cli {
-    /// Output format: human-readable text, one JSON document, or JSON lines.
+    /// Output format: human-readable text (`table` is another name for it), one JSON document,
+    /// JSON lines, or CSV (the `attack` commands).
     #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
     /// ATT&CK data: a STIX file or a folder holding ATT&CK releases (repeatable; used by the
-    /// ATT&CK commands, ignored by `stix`).
+    /// `attack` commands, ignored by `stix`). Without it: $TTPMAP_ATTACK_DIR, the user cache,
+    /// else a small embedded sample.
     #[arg(long, global = true, value_name = "PATH")]
     pub attack: Vec<PathBuf>,
 
@@ -67,12 +76,15 @@ fn attack_occurrences(argv: &[OsString]) -> Option<Vec<PathBuf>> {
 /// How results are written to stdout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Format {
-    /// Text for people.
+    /// Text for people: tables and blocks.
+    #[value(alias = "table")]
     Human,
     /// One JSON document.
     Json,
     /// JSON lines: one compact JSON value per line.
     Jsonl,
+    /// Comma-separated values (RFC 4180) with a header row; not for `stix`.
+    Csv,
 }
 
 /// The subcommands.
@@ -81,6 +93,10 @@ pub(crate) enum Command {
     /// Read, check and summarise STIX 2.1 documents.
     #[command(subcommand, after_help = EXIT_CODES)]
     Stix(StixCommand),
+    /// Ask the ATT&CK knowledge base: objects, what uses, mitigates and detects what, the
+    /// matrix, similar actors.
+    #[command(subcommand, after_help = EXIT_CODES)]
+    Attack(AttackCommand),
 }
 
 /// `ttpmap stix …`.
@@ -169,5 +185,41 @@ mod tests {
         assert_eq!(cli.map(|c| c.attack).ok(), Some(Vec::new()));
         let cli = Cli::try_parse_from(["ttpmap", "stix", "stats", "--format", "jsonl", "f"]);
         assert_eq!(cli.map(|c| c.format).ok(), Some(Format::Jsonl));
+    }
+
+    #[test]
+    fn table_is_human_and_csv_is_a_format() {
+        for (name, format) in [("table", Format::Human), ("csv", Format::Csv)] {
+            let cli = Cli::try_parse_from(["ttpmap", "attack", "stats", "--format", name]);
+            assert_eq!(cli.map(|c| c.format).ok(), Some(format), "{name}");
+        }
+    }
+
+    #[test]
+    fn via_and_similar_take_comma_separated_lists() {
+        use super::{AttackCommand, Command, Via};
+
+        let argv = [
+            "ttpmap",
+            "attack",
+            "techniques",
+            "--group",
+            "G",
+            "--via",
+            "direct,campaign",
+        ];
+        let cli = Cli::try_parse_from(argv).map_err(|e| e.to_string());
+        let via = cli.map(|c| match c.command {
+            Command::Attack(AttackCommand::Techniques(args)) => args.via,
+            _ => Vec::new(),
+        });
+        assert_eq!(via, Ok(vec![Via::Direct, Via::Campaign]));
+        let argv = ["ttpmap", "attack", "similar", "T1,T2", "T3"];
+        let cli = Cli::try_parse_from(argv).map_err(|e| e.to_string());
+        let techniques = cli.map(|c| match c.command {
+            Command::Attack(AttackCommand::Similar(args)) => args.techniques,
+            _ => Vec::new(),
+        });
+        assert_eq!(techniques, Ok(vec!["T1".into(), "T2".into(), "T3".into()]));
     }
 }

@@ -1,7 +1,8 @@
 //! ttpmap: analyse threat-actor behaviour with MITRE ATT&CK.
 //!
 //! This facade re-exports the ttpmap crates as modules: [`stix`] (STIX 2.1
-//! objects, bundles, validation). The [`prelude`] holds the core types.
+//! objects, bundles, validation) and [`attack`] (the ATT&CK knowledge graph).
+//! The [`prelude`] holds the core types.
 //!
 //! # Example
 //!
@@ -9,15 +10,21 @@
 //! use ttpmap::prelude::*;
 //!
 //! let id: Identifier = "intrusion-set--bef4c620-0787-42a8-a96d-b7eb6e85917c".parse()?;
-//! assert_eq!(id.object_type(), "intrusion-set");
-//! # Ok::<(), ttpmap::stix::Error>(())
+//! let kb = KnowledgeBase::sample();
+//! let group: Group = kb.group("Fancy Bear")?;
+//! assert_eq!(group.stix_id(), &id);
+//! let technique: Technique = kb.technique("T1059.001")?;
+//! assert_eq!(technique.name(), "PowerShell");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub use ttpmap_attack as attack;
 pub use ttpmap_stix as stix;
 
 /// The core types of every ttpmap crate.
 pub mod prelude {
+    pub use ttpmap_attack::{Group, KnowledgeBase, Technique};
     pub use ttpmap_stix::{Bundle, Identifier, StixObject, Timestamp};
 }

@@ -5,6 +5,8 @@ use std::process::ExitCode;
 
 use crate::args::{Cli, Command};
 
+mod attack;
+mod render;
 mod stix;
 
 /// Exit code 1: a clean run whose answer is "no".
@@ -19,6 +21,7 @@ pub(crate) fn error_code() -> ExitCode {
 pub(crate) fn run(cli: &Cli, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     match &cli.command {
         Command::Stix(command) => stix::run(command, out, cli.format),
+        Command::Attack(command) => attack::run(command, &cli.attack, out, cli.format),
     }
 }
 

@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use serde::Serialize;
 
 use crate::args::{Format, StixCommand};
 
@@ -19,6 +18,9 @@ pub(crate) fn run(
     out: &mut dyn Write,
     format: Format,
 ) -> anyhow::Result<ExitCode> {
+    if format == Format::Csv {
+        return Err(csv_unsupported());
+    }
     match command {
         StixCommand::Validate(args) => validate::run(args, out, format),
         StixCommand::Fmt(args) => fmt::run(args, out, format),
@@ -26,15 +28,10 @@ pub(crate) fn run(
     }
 }
 
-/// Write `value` as one JSON document (indented) or one JSON line.
-fn write_json(out: &mut dyn Write, format: Format, value: &impl Serialize) -> anyhow::Result<()> {
-    if format == Format::Jsonl {
-        serde_json::to_writer(&mut *out, value)?;
-    } else {
-        serde_json::to_writer_pretty(&mut *out, value)?;
-    }
-    writeln!(out)?;
-    Ok(())
+/// The error for `--format csv`, which the `stix` commands do not write:
+/// their answers are documents and reports, not tables.
+fn csv_unsupported() -> anyhow::Error {
+    anyhow::anyhow!("the stix commands cannot write CSV; use --format human, json or jsonl")
 }
 
 /// Every `.json` file under `dir`, in sorted path order.

@@ -44,12 +44,45 @@ fn usage_errors_exit_2() {
         &["--format", "yaml", "stix", "stats", "x.json"],
         &["stix", "fmt", "a.json", "b.json"],
         &["stix", "stats", "--no-such-flag", "x.json"],
+        &["attack"],
+        &["attack", "show"],
+        &["attack", "similar"],
+        &["attack", "mitigations"],
+        &[
+            "attack",
+            "techniques",
+            "--group",
+            "G0007",
+            "--via",
+            "nowhere",
+        ],
+        &["attack", "search", "x", "--limit", "many"],
         &[],
     ] {
         let out = TestCommand::new("usage").args(args).run();
         assert_eq!(out.code, Some(2), "{args:?}: {out:#?}");
         assert!(out.stdout.is_empty(), "{args:?}: {out:#?}");
         assert!(!out.stderr.is_empty(), "{args:?}: {out:#?}");
+    }
+}
+
+#[test]
+fn stix_commands_refuse_csv() {
+    for args in [
+        &["stix", "stats", "--format", "csv"][..],
+        &["--format", "csv", "stix", "validate"],
+        &["stix", "fmt", "--format=csv"],
+    ] {
+        let out = TestCommand::new("stix-csv")
+            .args(args)
+            .arg(testdata("cli/sample-bundle.json"))
+            .run();
+        out.assert_code(2);
+        assert!(out.stdout.is_empty(), "{args:?}: {out:#?}");
+        assert_eq!(
+            out.stderr,
+            "ttpmap: the stix commands cannot write CSV; use --format human, json or jsonl\n"
+        );
     }
 }
 
@@ -63,6 +96,11 @@ fn help_and_version_exit_0_and_document_the_exit_codes() {
         .run();
     out.assert_code(0);
     assert!(out.stdout.contains("--strict") && out.stdout.contains("Exit codes:"));
+    let out = TestCommand::new("help-attack-techniques")
+        .args(["attack", "techniques", "--help"])
+        .run();
+    out.assert_code(0);
+    assert!(out.stdout.contains("--via") && out.stdout.contains("Exit codes:"));
     let out = TestCommand::new("version").args(["--version"]).run();
     out.assert_code(0);
     assert!(out.stdout.starts_with("ttpmap "), "{}", out.stdout);

@@ -2,5 +2,6 @@
 //! temporary folder. Modules mirror `src/`.
 
 mod args;
+mod attack;
 mod stix;
 mod util;

@@ -21,7 +21,8 @@ pub struct TestCommand {
 }
 
 impl TestCommand {
-    /// A command in a new empty folder named after the test.
+    /// A command in a new empty folder named after the test, with no ATT&CK
+    /// data in its environment (no `TTPMAP_ATTACK_DIR`, an empty cache).
     pub fn new(name: &str) -> TestCommand {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
@@ -34,6 +35,10 @@ impl TestCommand {
         std::fs::create_dir_all(&dir).unwrap();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_ttpmap"));
         cmd.current_dir(&dir);
+        // Without `--attack`, the ATT&CK commands use the embedded sample,
+        // whatever the environment or the user's cache holds.
+        cmd.env_remove("TTPMAP_ATTACK_DIR");
+        cmd.env("XDG_CACHE_HOME", dir.join("cache"));
         TestCommand { dir, cmd }
     }
 

@@ -12,6 +12,7 @@ use ttpmap::stix::read::{self, Document};
 use ttpmap::stix::{Bundle, ObjectKind, StixObject};
 
 use crate::args::{Format, StatsArgs};
+use crate::cmd::render::{self, plural, Table};
 
 /// Read every input, then print the counts.
 pub(crate) fn run(
@@ -39,7 +40,8 @@ pub(crate) fn run(
     let stats = tally.finish();
     match format {
         Format::Human => write_human(&stats, out)?,
-        Format::Json | Format::Jsonl => super::write_json(out, format, &stats)?,
+        Format::Json | Format::Jsonl => render::write_json(out, format, &stats)?,
+        Format::Csv => return Err(super::csv_unsupported()),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -227,7 +229,6 @@ fn kind_name(kind: ObjectKind) -> &'static str {
 }
 
 fn write_human(stats: &Stats, out: &mut dyn Write) -> anyhow::Result<()> {
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     writeln!(
         out,
         "{} in {}",
@@ -243,25 +244,16 @@ fn write_human(stats: &Stats, out: &mut dyn Write) -> anyhow::Result<()> {
     }
     if !stats.types.is_empty() {
         writeln!(out, "objects by type:")?;
-        let width = stats
-            .types
-            .iter()
-            .map(|t| t.object_type.len())
-            .max()
-            .unwrap_or(0);
-        let digits = stats.types.first().map_or(1, |t| t.count.to_string().len());
+        let mut table = Table::headless().indent(2).align_right(1);
         for t in &stats.types {
             let kind = if t.kind.starts_with('s') {
                 t.kind.to_uppercase()
             } else {
                 t.kind.into()
             };
-            writeln!(
-                out,
-                "  {:<width$}  {:>digits$}  {kind}",
-                t.object_type, t.count
-            )?;
+            table.row([t.object_type.clone(), t.count.to_string(), kind]);
         }
+        table.write(out)?;
     }
     let versions: Vec<String> = (stats.spec_versions.iter())
         .map(|v| {

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use ttpmap::stix::validate::{self, Level, Violation};
 
 use crate::args::{Format, ValidateArgs};
+use crate::cmd::render;
 
 /// Validate every file, print the violations, and answer with the exit code:
 /// 2 when a file could not be read, 1 when a file failed, 0 otherwise.
@@ -60,7 +61,7 @@ pub(crate) fn run(
             if format == Format::Human {
                 write_violations(&file, out)?;
             } else if format == Format::Jsonl {
-                super::write_json(out, format, &Line::File(&file))?;
+                render::write_json(out, format, &Line::File(&file))?;
             }
             files.push(file);
         }
@@ -68,7 +69,7 @@ pub(crate) fn run(
     summary.valid = summary.failed == 0 && summary.unreadable == 0;
     match format {
         Format::Human => writeln!(out, "{summary}")?,
-        Format::Json => super::write_json(
+        Format::Json => render::write_json(
             out,
             format,
             &Output {
@@ -76,7 +77,8 @@ pub(crate) fn run(
                 summary: &summary,
             },
         )?,
-        Format::Jsonl => super::write_json(out, format, &Line::Summary(&summary))?,
+        Format::Jsonl => render::write_json(out, format, &Line::Summary(&summary))?,
+        Format::Csv => return Err(super::csv_unsupported()),
     }
     Ok(if summary.unreadable > 0 {
         crate::cmd::error_code()
