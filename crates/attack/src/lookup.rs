@@ -91,7 +91,9 @@ impl KnowledgeBase {
 
     /// Any object by id, name or alias.
     pub fn find(&self, query: &str) -> Result<Object<'_>> {
-        self.lookup(&normalise_technique_id(query), "object", |k| k != Kind::Relationship)
+        self.lookup(&normalise_technique_id(query), "object", |k| {
+            k != Kind::Relationship
+        })
     }
 
     /// A technique or sub-technique by id (`T1059.001`, `T1059/001`), STIX id or name.

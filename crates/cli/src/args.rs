@@ -111,6 +111,9 @@ pub(crate) enum StixCommand {
     /// Count the objects of bundles, single objects or `mitre/cti` folders.
     #[command(after_help = EXIT_CODES)]
     Stats(StatsArgs),
+    /// Check, format and match STIX patterns (indicator `pattern`s).
+    #[command(subcommand, after_help = EXIT_CODES)]
+    Pattern(PatternCommand),
 }
 
 /// `ttpmap stix validate`.
@@ -147,6 +150,58 @@ pub(crate) struct StatsArgs {
     /// Bundles, single objects, or folders in the `mitre/cti` layout.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+}
+
+/// `ttpmap stix pattern …`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum PatternCommand {
+    /// Check patterns against the STIX 2.1 patterning grammar and the SCO definitions (exit 1
+    /// when one is invalid).
+    #[command(after_help = EXIT_CODES)]
+    Validate(PatternValidateArgs),
+    /// Print a pattern in canonical form (exit 1 when it is invalid).
+    #[command(after_help = EXIT_CODES)]
+    Fmt(PatternFmtArgs),
+    /// Match a pattern against observed data (exit 1 when it does not match).
+    #[command(after_help = EXIT_CODES)]
+    Match(PatternMatchArgs),
+}
+
+/// `ttpmap stix pattern validate`.
+#[derive(Debug, Args)]
+pub(crate) struct PatternValidateArgs {
+    /// Patterns to check, e.g. "[file:name = 'a.exe']".
+    #[arg(
+        value_name = "PATTERN",
+        required_unless_present = "file",
+        conflicts_with = "file"
+    )]
+    pub patterns: Vec<String>,
+
+    /// Read the patterns from this file, one a line; blank lines and lines starting with `#`
+    /// are skipped.
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+}
+
+/// `ttpmap stix pattern fmt`.
+#[derive(Debug, Args)]
+pub(crate) struct PatternFmtArgs {
+    /// The pattern to print in canonical form.
+    #[arg(value_name = "PATTERN")]
+    pub pattern: String,
+}
+
+/// `ttpmap stix pattern match`.
+#[derive(Debug, Args)]
+pub(crate) struct PatternMatchArgs {
+    /// The pattern to evaluate.
+    #[arg(value_name = "PATTERN")]
+    pub pattern: String,
+
+    /// The observed data: a bundle, one observed-data object, or a JSON array of either.
+    #[arg(long, value_name = "FILE")]
+    pub observed: PathBuf,
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! `ttpmap stix validate|fmt|stats`.
+//! `ttpmap stix validate|fmt|stats|pattern`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -9,6 +9,7 @@ use anyhow::Context;
 use crate::args::{Format, StixCommand};
 
 mod fmt;
+mod pattern;
 mod stats;
 mod validate;
 
@@ -25,6 +26,7 @@ pub(crate) fn run(
         StixCommand::Validate(args) => validate::run(args, out, format),
         StixCommand::Fmt(args) => fmt::run(args, out, format),
         StixCommand::Stats(args) => stats::run(args, out, format),
+        StixCommand::Pattern(command) => pattern::run(command, out, format),
     }
 }
 

@@ -1,5 +1,6 @@
 //! `ttpmap stix …` (`src/cmd/stix/`).
 
 mod fmt;
+mod pattern;
 mod stats;
 mod validate;
