@@ -13,6 +13,7 @@ use std::net::IpAddr;
 use regex::bytes::Regex as BytesRegex;
 use regex::Regex;
 use serde_json::Value;
+use unicode_normalization::UnicodeNormalization;
 
 use super::ast::{Comparison, Literal, ObjectPath, PathStep, Predicate};
 use super::literals::{decode_base64, decode_hex};
@@ -125,7 +126,8 @@ impl Regexes {
     /// Compile the expression of a `MATCHES` comparison, once.
     pub(crate) fn add(&mut self, re: &str) {
         if !self.map.contains_key(re) {
-            let text = regex_check::compile(re).ok();
+            // The specification compares NFC-normalized text (§9.4).
+            let text = regex_check::compile(&nfc(re)).ok();
             let bytes = regex_check::compile_bytes(re);
             self.map.insert(re.to_owned(), (text, bytes));
         }
@@ -159,15 +161,13 @@ fn base(predicate: &Predicate, v: &Val<'_>, regexes: &Regexes) -> bool {
         Predicate::Ge(l) => order(l, Ordering::is_ge),
         Predicate::In(set) => set.iter().any(|l| equal(v, l) == Some(true)),
         Predicate::Like(p) => match v {
-            Val::Str(s) => like(
-                &s.chars().collect::<Vec<_>>(),
-                &p.chars().collect::<Vec<_>>(),
-            ),
+            // The specification compares NFC-normalized text (§9.4).
+            Val::Str(s) => like(&s.nfc().collect::<Vec<_>>(), &p.nfc().collect::<Vec<_>>()),
             Val::Bytes(b) => latin1(p).is_some_and(|p| like(b, &p)),
             _ => false,
         },
         Predicate::Matches(re) => match (v, regexes.get(re)) {
-            (Val::Str(s), (Some(r), _)) => r.is_match(s),
+            (Val::Str(s), (Some(r), _)) => r.is_match(&nfc(s)),
             (Val::Bytes(b), (_, Some(r))) => r.is_match(b),
             _ => false,
         },
@@ -185,6 +185,11 @@ fn base(predicate: &Predicate, v: &Val<'_>, regexes: &Regexes) -> bool {
         },
         Predicate::Exists => true,
     }
+}
+
+/// `s` in Unicode Normalization Form C.
+fn nfc(s: &str) -> String {
+    s.nfc().collect()
 }
 
 /// A string as octets, when every character is below U+0100.

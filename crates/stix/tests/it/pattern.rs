@@ -829,3 +829,34 @@ proptest! {
         }
     }
 }
+
+/// `LIKE` and `MATCHES` compare NFC-normalized text (spec §9.4): a value
+/// written with a combining accent matches a pattern written precomposed,
+/// and the other way round.
+#[test]
+fn like_and_matches_normalize_to_nfc() {
+    let observed = |name: &str| {
+        let json = serde_json::json!({
+            "type": "observed-data", "spec_version": "2.1",
+            "id": "observed-data--b67d30ff-02ac-498a-92f9-32f845f448cf",
+            "created": "2016-04-06T19:58:16.000Z", "modified": "2016-04-06T19:58:16.000Z",
+            "first_observed": "2015-12-21T19:00:00Z", "last_observed": "2015-12-21T19:00:00Z",
+            "number_observed": 1,
+            "objects": {"0": {"type": "file", "name": name}}
+        });
+        Observations::from_json(&json.to_string()).unwrap()
+    };
+    let decomposed = observed("cafe\u{301}.txt");
+    let precomposed = observed("caf\u{e9}.txt");
+    for (pattern, data) in [
+        ("[file:name LIKE 'caf\u{e9}%']", &decomposed),
+        ("[file:name LIKE 'cafe\u{301}%']", &precomposed),
+        ("[file:name MATCHES '^caf\u{e9}\\\\.txt$']", &decomposed),
+        ("[file:name MATCHES '^cafe\u{301}\\\\.txt$']", &precomposed),
+    ] {
+        let p = Pattern::parse(pattern).unwrap();
+        assert!(p.matches(data).is_match(), "{pattern}");
+    }
+    let p = Pattern::parse("[file:name LIKE 'cafe.txt']").unwrap();
+    assert!(!p.matches(&decomposed).is_match());
+}
