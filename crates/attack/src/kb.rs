@@ -243,8 +243,26 @@ impl KnowledgeBase {
             .and_then(super::object::Collection::release_version)
     }
 
-    /// The domains loaded.
+    /// The domains whose releases are loaded: those of the collection
+    /// objects; without collections, those of the matrices; without either,
+    /// every domain some object names in `x_mitre_domains`. (Objects carry
+    /// more domains than are loaded: a group used in Enterprise and Mobile
+    /// says both even when only Enterprise is loaded.)
     pub fn domains(&self) -> crate::Domains {
+        let of = |kind: Kind| {
+            self.entries
+                .iter()
+                .filter(|e| e.kind == kind)
+                .fold(crate::Domains::default(), |d, e| d.union(e.domains))
+        };
+        let collections = of(Kind::Collection);
+        if !collections.is_empty() {
+            return collections;
+        }
+        let matrices = of(Kind::Matrix);
+        if !matrices.is_empty() {
+            return matrices;
+        }
         self.entries
             .iter()
             .fold(crate::Domains::default(), |d, e| d.union(e.domains))
