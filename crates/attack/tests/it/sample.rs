@@ -9,7 +9,10 @@ fn sample_loads_and_is_consistent() {
     assert!(kb.warnings().is_empty(), "{:?}", kb.warnings());
     assert_eq!(kb.release_version(Domain::Enterprise), Some("18.1"));
     // APT28 is tagged Enterprise and Mobile, but only Enterprise is loaded.
-    assert_eq!(kb.domains().iter().collect::<Vec<_>>(), [Domain::Enterprise]);
+    assert_eq!(
+        kb.domains().iter().collect::<Vec<_>>(),
+        [Domain::Enterprise]
+    );
     assert_eq!(kb.tactics(Scope::Active).len(), 14);
     assert_eq!(kb.groups(Scope::Active).len(), 7);
 }
