@@ -53,6 +53,9 @@ pub struct KnowledgeBase {
     by_attack_id: HashMap<Box<str>, Vec<u32>>,
     by_name: HashMap<Box<str>, Vec<u32>>,
     pub(crate) collections: Vec<u32>,
+    /// Every tactic, in load order: a technique's tactics are found here
+    /// without scanning all objects.
+    pub(crate) tactic_indexes: Vec<u32>,
     warnings: Vec<String>,
     sample: bool,
 }
@@ -395,6 +398,7 @@ impl Loader {
         let mut by_attack_id: HashMap<Box<str>, Vec<u32>> = HashMap::new();
         let mut by_name: HashMap<Box<str>, Vec<u32>> = HashMap::new();
         let mut collections = Vec::new();
+        let mut tactic_indexes = Vec::new();
         for (i, entry) in entries.iter().enumerate() {
             let i = i as u32;
             if let Some(id) = &entry.attack_id {
@@ -402,6 +406,9 @@ impl Loader {
             }
             if entry.kind == Kind::Collection {
                 collections.push(i);
+            }
+            if entry.kind == Kind::Tactic {
+                tactic_indexes.push(i);
             }
             if entry.kind != Kind::Relationship {
                 for name in names_of(&entry.object) {
@@ -432,6 +439,7 @@ impl Loader {
             by_attack_id,
             by_name,
             collections,
+            tactic_indexes,
             warnings,
             sample: false,
         }

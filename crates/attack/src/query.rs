@@ -668,12 +668,17 @@ impl KnowledgeBase {
         found
     }
 
-    /// The tactics of a technique, from its kill-chain phases, in matrix order.
+    /// The tactics of a technique, from its kill-chain phases (in their
+    /// order), each matched in the phase's own domain.
     pub fn tactics_of<'kb>(&'kb self, technique: Technique<'kb>) -> Vec<Tactic<'kb>> {
         let mut out: Vec<Tactic<'kb>> = Vec::new();
         for phase in technique.kill_chain_phases() {
             let domain = Domain::from_kill_chain_name(&phase.kill_chain_name);
-            for tactic in self.tactics(Scope::All) {
+            let tactics = self
+                .tactic_indexes
+                .iter()
+                .filter_map(|&i| Tactic::try_from_object(self.object(i)));
+            for tactic in tactics {
                 if tactic.shortname() == phase.phase_name
                     && domain.is_none_or(|d| tactic.domains().contains(d))
                     && !out.contains(&tactic)

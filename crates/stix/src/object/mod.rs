@@ -131,6 +131,16 @@ macro_rules! object_enum {
                 }
             }
 
+            /// The names of the properties the model types for `object_type`
+            /// (for a type the specification does not define, the common
+            /// properties [`CustomObject`] types).
+            pub fn properties_of_type(object_type: &str) -> &'static [&'static str] {
+                match object_type {
+                    $($( $variant::TYPE => $variant::PROPERTIES, )*)*
+                    _ => CustomObject::PROPERTIES,
+                }
+            }
+
             /// Whether `object_type` is a type the specification defines.
             pub fn is_spec_type(object_type: &str) -> bool {
                 matches!(object_type, $($( $variant::TYPE )|*)|*)

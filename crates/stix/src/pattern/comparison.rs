@@ -12,30 +12,12 @@ const OPERATORS: &str =
     "an operator (=, !=, <, <=, >, >=, IN, LIKE, MATCHES, ISSUBSET, ISSUPERSET)";
 
 impl Parser {
-    fn cmp_chain(
-        &mut self,
-        keyword: Keyword,
-        operand: fn(&mut Parser) -> Result<ComparisonExpr, PatternError>,
-        build: fn(Vec<ComparisonExpr>) -> ComparisonExpr,
-    ) -> Result<ComparisonExpr, PatternError> {
-        let first = operand(self)?;
-        if !self.is_kw(keyword) {
-            return Ok(first);
-        }
-        let mut items = vec![first];
-        while self.is_kw(keyword) {
-            self.advance()?;
-            items.push(operand(self)?);
-        }
-        Ok(build(items))
-    }
-
     pub(super) fn cmp_or(&mut self) -> Result<ComparisonExpr, PatternError> {
-        self.cmp_chain(Keyword::Or, Parser::cmp_and, ComparisonExpr::Or)
+        self.chain(Keyword::Or, Parser::cmp_and, ComparisonExpr::Or)
     }
 
     fn cmp_and(&mut self) -> Result<ComparisonExpr, PatternError> {
-        self.cmp_chain(Keyword::And, Parser::prop_test, ComparisonExpr::And)
+        self.chain(Keyword::And, Parser::prop_test, ComparisonExpr::And)
     }
 
     fn prop_test(&mut self) -> Result<ComparisonExpr, PatternError> {

@@ -140,12 +140,15 @@ impl Parser {
         self.lexer.peek().is_ok_and(|t| t.tok == *tok)
     }
 
-    fn chain(
+    /// `operand (keyword operand)*`, as one n-ary node when the keyword
+    /// appears (so long chains do not nest); used for observation and
+    /// comparison expressions alike.
+    pub(super) fn chain<T>(
         &mut self,
         keyword: Keyword,
-        operand: fn(&mut Parser) -> Result<ObservationExpr, PatternError>,
-        build: fn(Vec<ObservationExpr>) -> ObservationExpr,
-    ) -> Result<ObservationExpr, PatternError> {
+        operand: fn(&mut Parser) -> Result<T, PatternError>,
+        build: fn(Vec<T>) -> T,
+    ) -> Result<T, PatternError> {
         let first = operand(self)?;
         if !self.is_kw(keyword) {
             return Ok(first);

@@ -6,7 +6,7 @@
 use serde_json::{Map, Value};
 
 use super::custom::custom_type_name;
-use super::shapes::{expected, properties_of, required_of, shape_of, Shape};
+use super::shapes::{expected, required_of, shape_of, Shape};
 use super::sink::{Key, Sink};
 use crate::{Error, Identifier, ObjectKind, StixObject, Timestamp};
 
@@ -44,7 +44,7 @@ pub(crate) fn check(map: &Map<String, Value>, s: &mut Sink<'_>) {
         }
     }
     spec_version(map, kind, s);
-    let known = properties_of(object_type);
+    let known = crate::StixObject::properties_of_type(object_type);
     for (name, value) in map {
         if !known.contains(&name.as_str()) {
             continue;

@@ -1,20 +1,6 @@
 //! The JSON shapes and required properties of every object type, by
 //! property name, for the JSON-level checks.
 
-use crate::meta::{ExtensionDefinition, LanguageContent, MarkingDefinition};
-use crate::sco::{
-    Artifact, AutonomousSystem, Directory, DomainName, EmailAddr, EmailMessage, File, Ipv4Addr,
-    Ipv6Addr, MacAddr, Mutex, NetworkTraffic, Process, Software, Url, UserAccount,
-    WindowsRegistryKey, X509Certificate,
-};
-use crate::sdo::{
-    AttackPattern, Campaign, CourseOfAction, Grouping, Identity, Incident, Indicator,
-    Infrastructure, IntrusionSet, Location, Malware, MalwareAnalysis, Note, ObservedData, Opinion,
-    Report, ThreatActor, Tool, Vulnerability,
-};
-use crate::sro::{Relationship, Sighting};
-use crate::CustomObject;
-
 /// The JSON shape of a property.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Shape {
@@ -123,61 +109,6 @@ pub(crate) fn shape_of(name: &str) -> Shape {
         | "languages" => Shape::StrList,
         _ => Shape::Str,
     }
-}
-/// The properties the model types for `object_type`.
-pub(crate) fn properties_of(object_type: &str) -> &'static [&'static str] {
-    macro_rules! table {
-        ($($ty:ident),*) => {
-            match object_type {
-                $( $ty::TYPE => $ty::PROPERTIES, )*
-                _ => CustomObject::PROPERTIES,
-            }
-        };
-    }
-    table!(
-        AttackPattern,
-        Campaign,
-        CourseOfAction,
-        Grouping,
-        Identity,
-        Incident,
-        Indicator,
-        Infrastructure,
-        IntrusionSet,
-        Location,
-        Malware,
-        MalwareAnalysis,
-        Note,
-        ObservedData,
-        Opinion,
-        Report,
-        ThreatActor,
-        Tool,
-        Vulnerability,
-        Relationship,
-        Sighting,
-        Artifact,
-        AutonomousSystem,
-        Directory,
-        DomainName,
-        EmailAddr,
-        EmailMessage,
-        File,
-        Ipv4Addr,
-        Ipv6Addr,
-        MacAddr,
-        Mutex,
-        NetworkTraffic,
-        Process,
-        Software,
-        Url,
-        UserAccount,
-        WindowsRegistryKey,
-        X509Certificate,
-        MarkingDefinition,
-        LanguageContent,
-        ExtensionDefinition
-    )
 }
 /// The required properties of `object_type` besides `type` and
 /// `spec_version` (which has its own rule). In STIX 2.0 content the
@@ -313,7 +244,7 @@ mod tests {
         ] {
             for name in required_of(object_type, false) {
                 assert!(
-                    properties_of(object_type).contains(name),
+                    crate::StixObject::properties_of_type(object_type).contains(name),
                     "{object_type}.{name}"
                 );
             }

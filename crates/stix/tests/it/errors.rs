@@ -35,7 +35,6 @@ fn relationship_to_an_attack_id_is_refused() {
     assert!("attack-pattern--T1059.001"
         .parse::<ttpmap_stix::Identifier>()
         .is_err());
-    let _ = Relationship::builder;
 }
 
 #[test]
