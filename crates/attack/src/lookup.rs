@@ -258,7 +258,7 @@ fn score(needle: &str, candidate: &str) -> f64 {
 fn normalise_technique_id(query: &str) -> String {
     let q = query.trim();
     if q.len() > 1
-        && q[..1].eq_ignore_ascii_case("t")
+        && q.as_bytes()[0].eq_ignore_ascii_case(&b't')
         && q[1..]
             .chars()
             .all(|c| c.is_ascii_digit() || c == '/' || c == '.')

@@ -72,3 +72,14 @@ fn detection_chain() {
     let back = kb.techniques_detected_by_component(dc, Scope::Active);
     assert!(back.iter().any(|r| r.object == *t));
 }
+
+#[test]
+fn lookups_never_panic_on_odd_text() {
+    let kb = KnowledgeBase::sample();
+    for text in ["é1", "éé", "", " ", "T", "t/", "\u{0}", "T1059/001/002"] {
+        let _ = kb.technique(text);
+        let _ = kb.find(text);
+        let _ = kb.group(text);
+    }
+    assert!(kb.find("é1").is_err());
+}
