@@ -39,6 +39,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod diff;
 mod domain;
 mod error;
 mod graph;
@@ -50,6 +51,7 @@ mod query;
 mod similarity;
 mod source;
 
+pub use crate::diff::{Change, DiffEntry, ReleaseDiff};
 pub use crate::domain::{Domain, Domains};
 pub use crate::error::{Error, Result};
 pub use crate::graph::EdgeKind;

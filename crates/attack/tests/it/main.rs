@@ -1,5 +1,6 @@
 //! Integration tests of ttpmap-attack.
 
+mod diff;
 mod domains;
 mod oracle;
 mod sample;
