@@ -31,18 +31,30 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod color;
+mod diff;
 mod error;
 mod finding;
+mod generate;
 mod model;
 mod read;
+mod upgrade;
+mod validate;
+mod view;
 mod write;
 
+pub use crate::color::{Color, Gradient};
+pub use crate::diff::{EntryChange, FieldChange, LayerDiff};
 pub use crate::error::{Error, Result};
 pub use crate::finding::{Finding, Level};
+pub use crate::generate::{actors_layer, data_component_layer, platform_layer, strip_citations};
 pub use crate::model::{
     AggregateFunction, ExpandedSubtechniques, Filters, GradientSpec, Layer, Layout, LayoutKind,
     LegendItem, LinkItem, MetadataItem, Sorting, TechniqueEntry, Versions,
     DEFAULT_TACTIC_ROW_BACKGROUND, LAYER_FORMAT, NAVIGATOR_VERSION,
 };
 pub use crate::read::{FormatChange, LayerFile, ReadReport};
+pub use crate::upgrade::{upgrade_attack, AttackUpgrade, UpgradeItem, UpgradeReport};
+pub use crate::validate::{domain_platforms, is_technique_id, normalize_technique_id};
+pub use crate::view::{aggregate, layer_domain, layer_gradient, LayerView, ViewCell, ViewColumn};
 pub use crate::write::layers_to_json;

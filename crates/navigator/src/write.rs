@@ -54,7 +54,7 @@ impl Layer {
         out.insert("hideDisabled".into(), self.hide_disabled.into());
         out.insert(
             "techniques".into(),
-            Value::Array(self.techniques.iter().map(technique).collect()),
+            Value::Array(self.techniques.iter().map(entry_value).collect()),
         );
         out.insert("gradient".into(), gradient(&self.gradient));
         out.insert(
@@ -143,7 +143,7 @@ pub(crate) fn number(n: f64) -> Value {
     }
 }
 
-fn technique(entry: &TechniqueEntry) -> Value {
+pub(crate) fn entry_value(entry: &TechniqueEntry) -> Value {
     let mut out = Map::new();
     if !entry.technique_id.is_empty() {
         out.insert("techniqueID".into(), entry.technique_id.clone().into());
