@@ -31,9 +31,11 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod algebra;
 pub mod color;
 mod diff;
 mod error;
+pub mod expr;
 mod finding;
 mod generate;
 mod model;
@@ -43,6 +45,7 @@ mod validate;
 mod view;
 mod write;
 
+pub use crate::algebra::{combine, merge, set_operation, CombineOptions, SetOperation};
 pub use crate::color::{Color, Gradient};
 pub use crate::diff::{EntryChange, FieldChange, LayerDiff};
 pub use crate::error::{Error, Result};

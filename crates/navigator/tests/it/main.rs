@@ -1,2 +1,4 @@
 //! Integration tests of ttpmap-navigator.
 mod read;
+mod data;
+mod kb;
