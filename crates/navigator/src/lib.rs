@@ -40,6 +40,7 @@ mod finding;
 mod generate;
 mod model;
 mod read;
+pub mod render;
 mod upgrade;
 mod validate;
 mod view;

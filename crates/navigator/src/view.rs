@@ -158,6 +158,11 @@ impl<'a, 'kb> LayerView<'a, 'kb> {
         self.layer
     }
 
+    /// The knowledge base the layer is drawn on.
+    pub fn kb(&self) -> &'kb KnowledgeBase {
+        self.kb
+    }
+
     /// The domain.
     pub fn domain(&self) -> Domain {
         self.domain

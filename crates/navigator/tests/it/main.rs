@@ -1,4 +1,6 @@
 //! Integration tests of ttpmap-navigator.
-mod read;
 mod data;
 mod kb;
+mod read;
+mod svg;
+mod table;
