@@ -10,7 +10,13 @@ pub(crate) use self::attack::{
     SimilarArgs, SoftwareArgs, TechniquesArgs, Via,
 };
 
+pub(crate) use self::layer::{
+    LayerCombineArgs, LayerCommand, LayerDiffArgs, LayerGenerateArgs, LayerRenderArgs,
+    LayerUpgradeArgs, LayerValidateArgs, Paper, SetOp,
+};
+
 mod attack;
+mod layer;
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -28,7 +34,7 @@ pub(crate) struct Cli {
     pub format: Format,
 
     /// ATT&CK data: a STIX file or a folder holding ATT&CK releases (repeatable; used by the
-    /// `attack` commands, ignored by `stix`). Without it: $TTPMAP_ATTACK_DIR, the user cache,
+    /// `attack` and `layer` commands, ignored by `stix`). Without it: $TTPMAP_ATTACK_DIR, the user cache,
     /// else a small embedded sample.
     #[arg(long, global = true, value_name = "PATH")]
     pub attack: Vec<PathBuf>,
@@ -97,6 +103,9 @@ pub(crate) enum Command {
     /// matrix, similar actors.
     #[command(subcommand, after_help = EXIT_CODES)]
     Attack(AttackCommand),
+    /// ATT&CK Navigator layers: validate, upgrade, combine, generate, render, diff.
+    #[command(subcommand, after_help = EXIT_CODES)]
+    Layer(LayerCommand),
 }
 
 /// `ttpmap stix …`.

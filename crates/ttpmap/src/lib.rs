@@ -1,7 +1,8 @@
 //! ttpmap: analyse threat-actor behaviour with MITRE ATT&CK.
 //!
 //! This facade re-exports the ttpmap crates as modules: [`stix`] (STIX 2.1
-//! objects, bundles, validation) and [`attack`] (the ATT&CK knowledge graph).
+//! objects, bundles, validation), [`attack`] (the ATT&CK knowledge graph) and
+//! [`navigator`] (ATT&CK Navigator layers).
 //! The [`prelude`] holds the core types.
 //!
 //! # Example
@@ -21,10 +22,12 @@
 #![deny(missing_docs)]
 
 pub use ttpmap_attack as attack;
+pub use ttpmap_navigator as navigator;
 pub use ttpmap_stix as stix;
 
 /// The core types of every ttpmap crate.
 pub mod prelude {
     pub use ttpmap_attack::{Group, KnowledgeBase, Technique};
+    pub use ttpmap_navigator::{Layer, LayerFile, TechniqueEntry};
     pub use ttpmap_stix::{Bundle, Identifier, StixObject, Timestamp};
 }

@@ -14,6 +14,9 @@ mod stix_bundle;
 #[path = "../../../fuzz/checks/stix_pattern.rs"]
 mod stix_pattern;
 
+#[path = "../../../fuzz/checks/layer.rs"]
+mod layer;
+
 use stix_bundle::Verdict;
 
 fn inputs(target: &str) -> Vec<PathBuf> {
@@ -96,6 +99,34 @@ fn stix_pattern_regressions() {
         };
         if !expected {
             failures.push(format!("{name}: parsed = {parsed:?}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "failing inputs:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn layer_regressions() {
+    let mut failures = Vec::new();
+    for path in inputs("layer") {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let data = std::fs::read(&path).unwrap();
+        let Ok(verdict) = std::panic::catch_unwind(|| layer::run(&data)) else {
+            failures.push(format!("{name}: panicked (message above)"));
+            continue;
+        };
+        let expected = if name.starts_with("err-") {
+            matches!(&verdict, layer::Verdict::Refused(e) if !e.is_empty())
+        } else if name.starts_with("ok-") {
+            matches!(verdict, layer::Verdict::Read { .. })
+        } else {
+            true
+        };
+        if !expected {
+            failures.push(format!("{name}: {verdict:?}"));
         }
     }
     assert!(

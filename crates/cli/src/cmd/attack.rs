@@ -18,13 +18,13 @@ use crate::args::{AttackCommand, Format};
 use crate::cmd::render::{self, Csv, Table};
 
 mod detections;
-mod matrix;
+pub(crate) mod matrix;
 mod related;
 mod search;
 mod show;
 mod similar;
 mod stats;
-mod techniques;
+pub(crate) mod techniques;
 
 /// Load the knowledge base, then run an `attack` subcommand.
 pub(crate) fn run(
@@ -33,10 +33,7 @@ pub(crate) fn run(
     out: &mut dyn Write,
     format: Format,
 ) -> anyhow::Result<ExitCode> {
-    let (kb, origin) = KnowledgeBase::discover(attack)?;
-    if let Some(notice) = origin.notice() {
-        let _ = writeln!(std::io::stderr(), "ttpmap: {notice}");
-    }
+    let (kb, origin) = load(attack)?;
     let kb = &kb;
     match command {
         AttackCommand::Stats => stats::run(kb, &origin, out, format),
@@ -50,6 +47,19 @@ pub(crate) fn run(
         AttackCommand::Matrix(args) => matrix::run(args, kb, out, format),
         AttackCommand::Similar(args) => similar::run(args, kb, out, format),
     }
+}
+
+/// The knowledge base the documented way (`--attack`, `TTPMAP_ATTACK_DIR`,
+/// the cache, else the embedded sample), saying on stderr where it came
+/// from when it was not given.
+pub(crate) fn load(
+    attack: &[PathBuf],
+) -> anyhow::Result<(KnowledgeBase, ttpmap::attack::DataOrigin)> {
+    let (kb, origin) = KnowledgeBase::discover(attack)?;
+    if let Some(notice) = origin.notice() {
+        let _ = writeln!(std::io::stderr(), "ttpmap: {notice}");
+    }
+    Ok((kb, origin))
 }
 
 /// What `--include-revoked` asks for.

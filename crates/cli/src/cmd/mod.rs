@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use crate::args::{Cli, Command};
 
 mod attack;
+mod layer;
 mod render;
 mod stix;
 
@@ -22,6 +23,7 @@ pub(crate) fn run(cli: &Cli, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     match &cli.command {
         Command::Stix(command) => stix::run(command, out, cli.format),
         Command::Attack(command) => attack::run(command, &cli.attack, out, cli.format),
+        Command::Layer(command) => layer::run(command, &cli.attack, out, cli.format),
     }
 }
 

@@ -3,5 +3,6 @@
 
 mod args;
 mod attack;
+mod layer;
 mod stix;
 mod util;

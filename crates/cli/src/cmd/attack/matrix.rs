@@ -116,7 +116,7 @@ pub(super) fn run(
 
 /// The domain `--domain` names, whose matrix must be loaded; without it
 /// Enterprise when loaded, else the first domain with a matrix.
-fn pick_domain(kb: &KnowledgeBase, given: Option<&str>) -> anyhow::Result<Domain> {
+pub(crate) fn pick_domain(kb: &KnowledgeBase, given: Option<&str>) -> anyhow::Result<Domain> {
     let loaded = super::matrix_domains(kb);
     let domain = match given {
         Some(text) => text.parse()?,

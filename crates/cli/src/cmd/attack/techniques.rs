@@ -155,7 +155,7 @@ fn tactics_named<'kb>(
 }
 
 /// The paths `--via` names; all three when it is not given.
-fn paths(via: &[Via]) -> Paths {
+pub(crate) fn paths(via: &[Via]) -> Paths {
     if via.is_empty() {
         return Paths::ALL;
     }
