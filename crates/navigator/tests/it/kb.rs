@@ -541,3 +541,42 @@ fn set_operations_and_merge() {
     assert_eq!(merged.techniques[1].score, Some(3.0));
     assert_eq!(merged.techniques[1].comment, "a\nb");
 }
+
+#[test]
+fn sigmas_own_coverage_layer_reads_and_names_attack_19_content() {
+    let (Some(kb), Some(path)) = (
+        enterprise_18(),
+        ttpmap_test_support::shared_file("sigma/other/sigma_attack_nav_coverage.json"),
+    ) else {
+        return;
+    };
+    let file = LayerFile::from_path(path).unwrap();
+    assert_eq!(file.reports[0].format.as_deref(), Some("4.4"));
+    assert!(file.findings().all(|f| f.level != Level::Error));
+    let layer = &file.layers[0];
+    assert_eq!(layer.name, "Sigma Analytics Coverage");
+    assert_eq!(&Layer::from_json(&layer.to_json()).unwrap(), layer);
+    // The rules use ATT&CK 19 (tactics `stealth`, `defense-impairment`,
+    // technique T1685): against 18.1 they are named, not dropped.
+    let findings = layer.validate_against(kb);
+    let count = |code: &str| findings.iter().filter(|f| f.code == code).count();
+    assert_eq!(count("unknown-tactic"), 105);
+    assert_eq!(count("unknown-technique"), 11);
+    assert_eq!(count("wrong-tactic"), 11);
+    assert_eq!(count("score-out-of-range"), 65);
+    assert_eq!(count("attack-version-mismatch"), 1);
+    let t1685 = findings
+        .iter()
+        .find(|f| {
+            f.code == "unknown-technique"
+                && f.entry.as_deref().is_some_and(|e| e.starts_with("T1685"))
+        })
+        .unwrap();
+    assert!(t1685
+        .message
+        .starts_with("T1685 is not a technique of the loaded ATT&CK data"));
+    // Its view still draws: unknown entries are orphans, not errors.
+    let view = LayerView::new(layer, kb).unwrap();
+    assert!(view.orphans().count() >= 116);
+    assert_eq!(view.columns().len(), 14);
+}
