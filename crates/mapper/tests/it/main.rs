@@ -1,0 +1,2 @@
+//! Integration tests of ttpmap-mapper.
+mod mapping;
