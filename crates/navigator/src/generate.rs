@@ -90,6 +90,13 @@ pub fn strip_citations(text: &str) -> String {
     clean
 }
 
+/// The technique `object` is, with its ATT&CK id, when it is one of
+/// `domain`.
+fn in_domain(object: Object<'_>, domain: Domain) -> Option<(Technique<'_>, &str)> {
+    let technique = Technique::try_from_object(object).filter(|t| t.domains().contains(domain))?;
+    Some((technique, technique.attack_id()?))
+}
+
 /// `APT28 (G0007)`.
 fn actor_name(object: Object<'_>) -> String {
     match object.attack_id() {
@@ -145,13 +152,7 @@ pub fn actors_layer(
         let mut per_technique: BTreeMap<String, (Technique<'_>, Vec<String>, Vec<String>)> =
             BTreeMap::new();
         for related in techniques_of(kb, *actor, paths)? {
-            let Some(technique) = Technique::try_from_object(related.object) else {
-                continue;
-            };
-            if !technique.domains().contains(domain) {
-                continue;
-            }
-            let Some(id) = technique.attack_id() else {
+            let Some((technique, id)) = in_domain(related.object, domain) else {
                 continue;
             };
             let slot = per_technique
@@ -307,13 +308,7 @@ pub fn data_component_layer(
     layer.gradient.max_value = 1.0;
     let mut by_id: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for related in kb.techniques_detected_by_component(component, Scope::Active) {
-        let Some(technique) = Technique::try_from_object(related.object) else {
-            continue;
-        };
-        if !technique.domains().contains(domain) {
-            continue;
-        }
-        let Some(id) = technique.attack_id() else {
+        let Some((technique, id)) = in_domain(related.object, domain) else {
             continue;
         };
         let notes = by_id.entry(id.to_owned()).or_default();

@@ -484,6 +484,68 @@ impl Reader {
         parsed
     }
 
+    /// `boolean`, stored into `slot` when it is one.
+    fn set_bool(
+        &mut self,
+        path: &str,
+        value: Value,
+        extra: &mut Map<String, Value>,
+        key: &str,
+        slot: &mut bool,
+    ) {
+        if let Some(b) = self.boolean(path, value, extra, key) {
+            *slot = b;
+        }
+    }
+
+    /// `string`, stored into `slot` when it is one.
+    fn set_string(
+        &mut self,
+        path: &str,
+        value: Value,
+        extra: &mut Map<String, Value>,
+        key: &str,
+        slot: &mut String,
+    ) {
+        if let Some(s) = self.string(path, value, extra, key) {
+            *slot = s;
+        }
+    }
+
+    /// `number`, stored into `slot` when it is one.
+    fn set_number(
+        &mut self,
+        path: &str,
+        value: Value,
+        extra: &mut Map<String, Value>,
+        key: &str,
+        slot: &mut f64,
+    ) {
+        if let Some(n) = self.number(path, value, extra, key) {
+            *slot = n;
+        }
+    }
+
+    /// The members of `item`, or a `wrong-type` finding (the item is
+    /// dropped) when it is not an object.
+    fn object(&mut self, item: Value, at: &str, what: &str) -> Option<Map<String, Value>> {
+        match item {
+            Value::Object(map) => Some(map),
+            other => {
+                self.findings.push(Finding::new(
+                    Level::Error,
+                    "wrong-type",
+                    at,
+                    format!(
+                        "{what} must be an object, found {}; dropped",
+                        describe(&other)
+                    ),
+                ));
+                None
+            }
+        }
+    }
+
     fn unknown_key(&mut self, path: &str, key: &str) {
         self.findings.push(Finding::new(
             Level::Info,
@@ -571,9 +633,7 @@ fn read_layer(object: Map<String, Value>, at: &str) -> (Layer, ReadReport) {
             }
             "customDataURL" => layer.custom_data_url = r.string(&path, value, &mut extra, &key),
             "description" => {
-                if let Some(description) = r.string(&path, value, &mut extra, &key) {
-                    layer.description = description;
-                }
+                r.set_string(&path, value, &mut extra, &key, &mut layer.description);
             }
             "filters" => match value {
                 Value::Object(map) => layer.filters = read_filters(&mut r, map, &path),
@@ -613,9 +673,7 @@ fn read_layer(object: Map<String, Value>, at: &str) -> (Layer, ReadReport) {
             },
             "viewMode" => view_mode = Some((value, path)),
             "hideDisabled" => {
-                if let Some(b) = r.boolean(&path, value, &mut extra, &key) {
-                    layer.hide_disabled = b;
-                }
+                r.set_bool(&path, value, &mut extra, &key, &mut layer.hide_disabled);
             }
             "techniques" => match value {
                 Value::Array(items) => {
@@ -665,29 +723,49 @@ fn read_layer(object: Map<String, Value>, at: &str) -> (Layer, ReadReport) {
                 }
             }
             "showTacticRowBackground" => {
-                if let Some(b) = r.boolean(&path, value, &mut extra, &key) {
-                    layer.show_tactic_row_background = b;
-                }
+                r.set_bool(
+                    &path,
+                    value,
+                    &mut extra,
+                    &key,
+                    &mut layer.show_tactic_row_background,
+                );
             }
             "tacticRowBackground" => {
-                if let Some(s) = r.string(&path, value, &mut extra, &key) {
-                    layer.tactic_row_background = s;
-                }
+                r.set_string(
+                    &path,
+                    value,
+                    &mut extra,
+                    &key,
+                    &mut layer.tactic_row_background,
+                );
             }
             "selectTechniquesAcrossTactics" => {
-                if let Some(b) = r.boolean(&path, value, &mut extra, &key) {
-                    layer.select_techniques_across_tactics = b;
-                }
+                r.set_bool(
+                    &path,
+                    value,
+                    &mut extra,
+                    &key,
+                    &mut layer.select_techniques_across_tactics,
+                );
             }
             "selectSubtechniquesWithParent" => {
-                if let Some(b) = r.boolean(&path, value, &mut extra, &key) {
-                    layer.select_subtechniques_with_parent = b;
-                }
+                r.set_bool(
+                    &path,
+                    value,
+                    &mut extra,
+                    &key,
+                    &mut layer.select_subtechniques_with_parent,
+                );
             }
             "selectVisibleTechniques" => {
-                if let Some(b) = r.boolean(&path, value, &mut extra, &key) {
-                    layer.select_visible_techniques = b;
-                }
+                r.set_bool(
+                    &path,
+                    value,
+                    &mut extra,
+                    &key,
+                    &mut layer.select_visible_techniques,
+                );
             }
             _ => {
                 r.unknown_key(&path, &key);
@@ -957,24 +1035,22 @@ fn read_layout(r: &mut Reader, map: Map<String, Value>, at: &str) -> Layout {
                 }
             }
             "showID" => {
-                if let Some(b) = r.boolean(&path, value, &mut extra, &key) {
-                    layout.show_id = b;
-                }
+                r.set_bool(&path, value, &mut extra, &key, &mut layout.show_id);
             }
             "showName" => {
-                if let Some(b) = r.boolean(&path, value, &mut extra, &key) {
-                    layout.show_name = b;
-                }
+                r.set_bool(&path, value, &mut extra, &key, &mut layout.show_name);
             }
             "showAggregateScores" => {
-                if let Some(b) = r.boolean(&path, value, &mut extra, &key) {
-                    layout.show_aggregate_scores = b;
-                }
+                r.set_bool(
+                    &path,
+                    value,
+                    &mut extra,
+                    &key,
+                    &mut layout.show_aggregate_scores,
+                );
             }
             "countUnscored" => {
-                if let Some(b) = r.boolean(&path, value, &mut extra, &key) {
-                    layout.count_unscored = b;
-                }
+                r.set_bool(&path, value, &mut extra, &key, &mut layout.count_unscored);
             }
             _ => {
                 r.unknown_key(&path, &key);
@@ -987,27 +1063,14 @@ fn read_layout(r: &mut Reader, map: Map<String, Value>, at: &str) -> Layout {
 }
 
 fn read_technique(r: &mut Reader, item: Value, at: &str) -> Option<TechniqueEntry> {
-    let Value::Object(map) = item else {
-        r.findings.push(Finding::new(
-            Level::Error,
-            "wrong-type",
-            at,
-            format!(
-                "a technique entry must be an object, found {}; dropped",
-                describe(&item)
-            ),
-        ));
-        return None;
-    };
+    let map = r.object(item, at, "a technique entry")?;
     let mut entry = TechniqueEntry::new(String::new());
     let mut extra = Map::new();
     for (key, value) in map {
         let path = format!("{at}.{key}");
         match key.as_str() {
             "techniqueID" => {
-                if let Some(id) = r.string(&path, value, &mut extra, &key) {
-                    entry.technique_id = id;
-                }
+                r.set_string(&path, value, &mut extra, &key, &mut entry.technique_id);
             }
             "tactic" => {
                 match value {
@@ -1049,24 +1112,22 @@ fn read_technique(r: &mut Reader, item: Value, at: &str) -> Option<TechniqueEntr
                 other => entry.score = r.number(&path, other, &mut extra, &key),
             },
             "color" => {
-                if let Some(color) = r.string(&path, value, &mut extra, &key) {
-                    entry.color = color;
-                }
+                r.set_string(&path, value, &mut extra, &key, &mut entry.color);
             }
             "comment" => {
-                if let Some(comment) = r.string(&path, value, &mut extra, &key) {
-                    entry.comment = comment;
-                }
+                r.set_string(&path, value, &mut extra, &key, &mut entry.comment);
             }
             "enabled" => {
-                if let Some(b) = r.boolean(&path, value, &mut extra, &key) {
-                    entry.enabled = b;
-                }
+                r.set_bool(&path, value, &mut extra, &key, &mut entry.enabled);
             }
             "showSubtechniques" => {
-                if let Some(b) = r.boolean(&path, value, &mut extra, &key) {
-                    entry.show_subtechniques = b;
-                }
+                r.set_bool(
+                    &path,
+                    value,
+                    &mut extra,
+                    &key,
+                    &mut entry.show_subtechniques,
+                );
             }
             "metadata" => {
                 if let Some(items) = read_metadata(r, value, &path, &mut extra) {
@@ -1111,14 +1172,10 @@ fn read_gradient(r: &mut Reader, map: Map<String, Value>, at: &str) -> GradientS
                 }
             }
             "minValue" => {
-                if let Some(n) = r.number(&path, value, &mut extra, &key) {
-                    gradient.min_value = n;
-                }
+                r.set_number(&path, value, &mut extra, &key, &mut gradient.min_value);
             }
             "maxValue" => {
-                if let Some(n) = r.number(&path, value, &mut extra, &key) {
-                    gradient.max_value = n;
-                }
+                r.set_number(&path, value, &mut extra, &key, &mut gradient.max_value);
             }
             _ => {
                 r.unknown_key(&path, &key);
@@ -1131,18 +1188,7 @@ fn read_gradient(r: &mut Reader, map: Map<String, Value>, at: &str) -> GradientS
 }
 
 fn read_legend_item(r: &mut Reader, item: Value, at: &str) -> Option<LegendItem> {
-    let Value::Object(map) = item else {
-        r.findings.push(Finding::new(
-            Level::Error,
-            "wrong-type",
-            at,
-            format!(
-                "a legend item must be an object, found {}; dropped",
-                describe(&item)
-            ),
-        ));
-        return None;
-    };
+    let map = r.object(item, at, "a legend item")?;
     let mut legend = LegendItem {
         label: String::new(),
         color: String::new(),

@@ -1056,53 +1056,18 @@ impl Svg {
             .map(|row| best_size(&text.of(row.cell), cell_text_w(row), text_h, self.glyph))
             .fold(MAX_FONT, f64::min)
             .max(MIN_FONT);
-        let bold_glyph = self.glyph * 1.1;
-        let tactic_size = laid
-            .iter()
-            .map(|c| {
-                best_size(
-                    c.column.tactic.name(),
-                    column_w - 2.0 * CELL_PADDING,
-                    text_h,
-                    bold_glyph,
-                )
-            })
-            .fold(MAX_FONT, f64::min)
-            .max(MIN_FONT);
+        let tactic_size = self.tactic_font_size(laid, column_w, text_h);
 
         for (i, column) in laid.iter().enumerate() {
             let x = area.x + i as f64 * step;
             let tactic = column.column.tactic;
-            self.line(format_args!(
-                "<g class=\"tactic-column\" data-tactic=\"{}\">",
-                Esc(tactic.shortname())
-            ));
             let header = Area {
                 x,
                 y: area.y,
                 w: column_w,
                 h: row_h,
             };
-            let tactic_color = self.tactic_row(view, column.column, header);
-            let lines = lines_at(
-                tactic.name(),
-                tactic_size,
-                column_w - 2.0 * CELL_PADDING,
-                text_h,
-                bold_glyph,
-                MAX_LINES,
-            );
-            self.text_block(&TextBlock {
-                class: "tactic-name",
-                lines: &lines,
-                x: x + CELL_PADDING,
-                cy: area.y + row_h / 2.0,
-                top: None,
-                size: tactic_size,
-                color: tactic_color,
-                bold: true,
-                anchor: None,
-            });
+            self.tactic_header(view, column, header, text_h, tactic_size);
             for (r, row) in column.rows.iter().enumerate() {
                 let y = area.y + (r + 1) as f64 * row_h;
                 let cell_x = if row.sub { x + indent } else { x };
@@ -1216,6 +1181,60 @@ impl Svg {
     }
 
     /// The mini layout: each technique a small square, without text.
+    /// One font size for every tactic name: the smallest of the sizes at
+    /// which each name fits a header `column_w` wide and `text_h` high.
+    fn tactic_font_size(&self, laid: &[Laid<'_, '_, '_>], column_w: f64, text_h: f64) -> f64 {
+        let bold_glyph = self.glyph * 1.1;
+        laid.iter()
+            .map(|c| {
+                best_size(
+                    c.column.tactic.name(),
+                    column_w - 2.0 * CELL_PADDING,
+                    text_h,
+                    bold_glyph,
+                )
+            })
+            .fold(MAX_FONT, f64::min)
+            .max(MIN_FONT)
+    }
+
+    /// Open a tactic's column group and draw its header: the background
+    /// and the tactic's name in `size`, within `text_h`.
+    fn tactic_header(
+        &mut self,
+        view: &LayerView<'_, '_>,
+        column: &Laid<'_, '_, '_>,
+        header: Area,
+        text_h: f64,
+        size: f64,
+    ) {
+        let tactic = column.column.tactic;
+        self.line(format_args!(
+            "<g class=\"tactic-column\" data-tactic=\"{}\">",
+            Esc(tactic.shortname())
+        ));
+        let color = self.tactic_row(view, column.column, header);
+        let lines = lines_at(
+            tactic.name(),
+            size,
+            header.w - 2.0 * CELL_PADDING,
+            text_h,
+            self.glyph * 1.1,
+            MAX_LINES,
+        );
+        self.text_block(&TextBlock {
+            class: "tactic-name",
+            lines: &lines,
+            x: header.x + CELL_PADDING,
+            cy: header.y + header.h / 2.0,
+            top: None,
+            size,
+            color,
+            bold: true,
+            anchor: None,
+        });
+    }
+
     fn mini_matrix(&mut self, view: &LayerView<'_, '_>, laid: &[Laid<'_, '_, '_>], area: Area) {
         let columns = laid.len() as f64;
         let step = area.w / (columns - 0.1);
@@ -1235,52 +1254,17 @@ impl Svg {
         let side = side.max(1.0);
         let per_row = (column_w / side).floor().max(1.0) as usize;
         let border = self.theme.border().to_hex();
-        let bold_glyph = self.glyph * 1.1;
-        let tactic_size = laid
-            .iter()
-            .map(|c| {
-                best_size(
-                    c.column.tactic.name(),
-                    column_w - 2.0 * CELL_PADDING,
-                    header_h - 2.0,
-                    bold_glyph,
-                )
-            })
-            .fold(MAX_FONT, f64::min)
-            .max(MIN_FONT);
+        let tactic_size = self.tactic_font_size(laid, column_w, header_h - 2.0);
         for (i, column) in laid.iter().enumerate() {
             let x = area.x + i as f64 * step;
             let tactic = column.column.tactic;
-            self.line(format_args!(
-                "<g class=\"tactic-column\" data-tactic=\"{}\">",
-                Esc(tactic.shortname())
-            ));
             let header = Area {
                 x,
                 y: area.y,
                 w: column_w,
                 h: header_h,
             };
-            let tactic_color = self.tactic_row(view, column.column, header);
-            let lines = lines_at(
-                tactic.name(),
-                tactic_size,
-                column_w - 2.0 * CELL_PADDING,
-                header_h - 2.0,
-                bold_glyph,
-                MAX_LINES,
-            );
-            self.text_block(&TextBlock {
-                class: "tactic-name",
-                lines: &lines,
-                x: x + CELL_PADDING,
-                cy: area.y + header_h / 2.0,
-                top: None,
-                size: tactic_size,
-                color: tactic_color,
-                bold: true,
-                anchor: None,
-            });
+            self.tactic_header(view, column, header, header_h - 2.0, tactic_size);
             for (r, row) in column.rows.iter().enumerate() {
                 let (fill, _) = self.cell_colors(row.cell);
                 let inset = if side > 4.0 { 0.5 } else { 0.0 };
