@@ -1,8 +1,9 @@
 //! ttpmap: analyse threat-actor behaviour with MITRE ATT&CK.
 //!
 //! This facade re-exports the ttpmap crates as modules: [`stix`] (STIX 2.1
-//! objects, bundles, validation), [`attack`] (the ATT&CK knowledge graph) and
-//! [`navigator`] (ATT&CK Navigator layers).
+//! objects, bundles, validation), [`attack`] (the ATT&CK knowledge graph),
+//! [`navigator`] (ATT&CK Navigator layers) and [`mapper`] (observations to
+//! techniques); [`mapping_layer`] draws a mapper's result as a layer.
 //! The [`prelude`] holds the core types.
 //!
 //! # Example
@@ -21,7 +22,11 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod layers;
+
+pub use crate::layers::mapping_layer;
 pub use ttpmap_attack as attack;
+pub use ttpmap_mapper as mapper;
 pub use ttpmap_navigator as navigator;
 pub use ttpmap_stix as stix;
 
