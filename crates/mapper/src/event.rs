@@ -169,6 +169,9 @@ impl Event {
         if let Some(&at) = self.index.get(name) {
             return self.fields.get(at).map(|(_, v)| v);
         }
+        if !name.bytes().any(|b| b.is_ascii_uppercase()) {
+            return None;
+        }
         let at = *self.index.get(&name.to_ascii_lowercase())?;
         self.fields.get(at).map(|(_, v)| v)
     }

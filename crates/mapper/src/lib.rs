@@ -10,6 +10,8 @@
 
 mod event;
 mod mapping;
+pub mod read;
+pub mod route;
 mod stix_out;
 
 pub use crate::event::{Event, LogSource, Origin};

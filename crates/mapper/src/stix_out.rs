@@ -122,7 +122,12 @@ impl MappingSet {
     /// The mappings as a STIX 2.1 bundle (see the module documentation);
     /// call [`MappingSet::resolve`] first so techniques have their STIX ids.
     pub fn to_stix(&self, kb: &KnowledgeBase, options: &StixOptions) -> Bundle {
-        let time = options.time.clone();
+        // STIX wants at least millisecond precision.
+        let time = if options.time.has_millisecond_precision() {
+            options.time.clone()
+        } else {
+            Timestamp::from_datetime(options.time.as_datetime(), 3)
+        };
         let mut objects: BTreeMap<String, StixObject> = BTreeMap::new();
         let producer = derived("identity", &options.producer).and_then(|id| {
             Identity::builder()

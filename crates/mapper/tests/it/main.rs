@@ -1,2 +1,4 @@
 //! Integration tests of ttpmap-mapper.
 mod mapping;
+mod read;
+mod route;
