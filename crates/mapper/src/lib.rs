@@ -9,10 +9,12 @@
 #![deny(missing_docs)]
 
 mod event;
+pub mod ioc;
 mod mapping;
 pub mod read;
 pub mod route;
 mod stix_out;
+pub mod text;
 
 pub use crate::event::{Event, LogSource, Origin};
 pub use crate::mapping::{Evidence, EvidenceKind, Mapping, MappingSet, EVIDENCE_SAMPLES};

@@ -248,15 +248,19 @@ impl MappingSet {
             }
             let mut observed = Vec::new();
             for (observation, command_line) in draft.observations.iter().take(PATTERN_VALUES) {
+                // A process is observed when its command line is known; a
+                // process SCO of nothing but an id is not valid STIX.
+                let Some(command_line) = command_line else {
+                    continue;
+                };
                 let Some(process_id) = derived("process", observation) else {
                     continue;
                 };
-                let mut process = Process::builder();
-                process.id(process_id.clone());
-                if let Some(command_line) = command_line {
-                    process.command_line(command_line.clone());
-                }
-                let Ok(process) = process.build() else {
+                let Ok(process) = Process::builder()
+                    .id(process_id.clone())
+                    .command_line(command_line.clone())
+                    .build()
+                else {
                     continue;
                 };
                 let Some(observed_id) = derived("observed-data", observation) else {

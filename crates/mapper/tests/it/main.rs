@@ -1,4 +1,6 @@
 //! Integration tests of ttpmap-mapper.
+mod ioc;
 mod mapping;
 mod read;
 mod route;
+mod text;
