@@ -15,8 +15,13 @@ pub(crate) use self::layer::{
     LayerUpgradeArgs, LayerValidateArgs, Paper, SetOp,
 };
 
+pub(crate) use self::map::{
+    MapCmdlineArgs, MapCommand, MapEventsArgs, MapOptions, MapTextArgs, Platform, RuleOptions,
+};
+
 mod attack;
 mod layer;
+mod map;
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -29,9 +34,10 @@ Exit codes:
 #[command(name = "ttpmap", version, after_help = EXIT_CODES, propagate_version = true)]
 pub(crate) struct Cli {
     /// Output format: human-readable text (`table` is another name for it), one JSON document,
-    /// JSON lines, or CSV (the `attack` commands).
-    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// JSON lines, CSV (the `attack` commands), or a Navigator layer or STIX 2.1 bundle (the
+    /// `map` commands).
+    #[arg(long, global = true, value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
 
     /// ATT&CK data: a STIX file or a folder holding ATT&CK releases (repeatable; used by the
     /// `attack` and `layer` commands, ignored by `stix`). Without it: $TTPMAP_ATTACK_DIR, the user cache,
@@ -79,6 +85,38 @@ fn attack_occurrences(argv: &[OsString]) -> Option<Vec<PathBuf>> {
     Some(values)
 }
 
+/// `--format` as given: every command's formats, and the `map` commands' own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FormatArg {
+    /// Text for people: tables and blocks.
+    #[value(alias = "table")]
+    Human,
+    /// One JSON document.
+    Json,
+    /// JSON lines: one compact JSON value per line.
+    Jsonl,
+    /// Comma-separated values (RFC 4180) with a header row; not for `stix`.
+    Csv,
+    /// An ATT&CK Navigator layer (`map` commands).
+    Layer,
+    /// A STIX 2.1 bundle (`map` commands).
+    Stix,
+}
+
+impl FormatArg {
+    /// The format of the commands that are not `map`; `None` for `layer`
+    /// and `stix`.
+    pub(crate) fn common(self) -> Option<Format> {
+        Some(match self {
+            FormatArg::Human => Format::Human,
+            FormatArg::Json => Format::Json,
+            FormatArg::Jsonl => Format::Jsonl,
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Layer | FormatArg::Stix => return None,
+        })
+    }
+}
+
 /// How results are written to stdout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Format {
@@ -106,6 +144,9 @@ pub(crate) enum Command {
     /// ATT&CK Navigator layers: validate, upgrade, combine, generate, render, diff.
     #[command(subcommand, after_help = EXIT_CODES)]
     Layer(LayerCommand),
+    /// Map observations to ATT&CK techniques: events (Sigma rules), command lines, report text.
+    #[command(subcommand, after_help = EXIT_CODES)]
+    Map(MapCommand),
 }
 
 /// `ttpmap stix …`.
@@ -220,7 +261,7 @@ mod tests {
 
     use clap::{CommandFactory, Parser};
 
-    use super::{Cli, Format};
+    use super::{Cli, FormatArg};
 
     #[test]
     fn definitions_are_consistent() {
@@ -243,17 +284,17 @@ mod tests {
         let cli = Cli::try_parse_args(argv.map(OsString::from)).map_err(|e| e.to_string());
         let cli = cli.as_ref().map(|c| (c.attack.clone(), c.format));
         let expected = ["a", "b", "c"].map(PathBuf::from).to_vec();
-        assert_eq!(cli, Ok((expected, Format::Human)));
+        assert_eq!(cli, Ok((expected, FormatArg::Human)));
         let argv = ["ttpmap", "stix", "stats", "--", "--attack"];
         let cli = Cli::try_parse_args(argv.map(OsString::from));
         assert_eq!(cli.map(|c| c.attack).ok(), Some(Vec::new()));
         let cli = Cli::try_parse_from(["ttpmap", "stix", "stats", "--format", "jsonl", "f"]);
-        assert_eq!(cli.map(|c| c.format).ok(), Some(Format::Jsonl));
+        assert_eq!(cli.map(|c| c.format).ok(), Some(FormatArg::Jsonl));
     }
 
     #[test]
     fn table_is_human_and_csv_is_a_format() {
-        for (name, format) in [("table", Format::Human), ("csv", Format::Csv)] {
+        for (name, format) in [("table", FormatArg::Human), ("csv", FormatArg::Csv)] {
             let cli = Cli::try_parse_from(["ttpmap", "attack", "stats", "--format", name]);
             assert_eq!(cli.map(|c| c.format).ok(), Some(format), "{name}");
         }

@@ -8,11 +8,13 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod engine;
 mod event;
 pub mod ioc;
 mod mapping;
 pub mod read;
 pub mod route;
+pub mod sigma;
 mod stix_out;
 pub mod text;
 

@@ -45,7 +45,11 @@ pub fn mapping_layer(mappings: &MappingSet, kb: &KnowledgeBase, name: &str) -> L
         .map(str::to_owned);
     let mut layer = Layer::new(name, domain.as_str(), major.as_deref());
     layer.layout.show_id = true;
-    layer.gradient.colors = vec!["#ffffff".to_owned(), "#ff6666".to_owned(), "#e60d0d".to_owned()];
+    layer.gradient.colors = vec![
+        "#ffffff".to_owned(),
+        "#ff6666".to_owned(),
+        "#e60d0d".to_owned(),
+    ];
     layer.gradient.min_value = 0.0;
     layer.gradient.max_value = 100.0;
     layer.legend_items.push(LegendItem {
@@ -55,7 +59,10 @@ pub fn mapping_layer(mappings: &MappingSet, kb: &KnowledgeBase, name: &str) -> L
     });
     let unknown = mappings.unknown();
     layer.description = if unknown.is_empty() {
-        format!("{} techniques mapped by ttpmap; score = confidence in percent.", mappings.len())
+        format!(
+            "{} techniques mapped by ttpmap; score = confidence in percent.",
+            mappings.len()
+        )
     } else {
         format!(
             "{} techniques mapped by ttpmap; score = confidence in percent. Not in the loaded ATT&CK release: {}.",
@@ -86,13 +93,15 @@ pub fn mapping_layer(mappings: &MappingSet, kb: &KnowledgeBase, name: &str) -> L
             name: "observations".to_owned(),
             value: mapping.count.to_string(),
         }];
-        metadata.extend(mapping.evidence.iter().take(COMMENT_EVIDENCE).filter_map(|e| match &e.kind {
-            EvidenceKind::Rule { id: Some(id), .. } => Some(MetadataItem::Entry {
-                name: "sigma rule".to_owned(),
-                value: id.clone(),
-            }),
-            _ => None,
-        }));
+        metadata.extend(mapping.evidence.iter().take(COMMENT_EVIDENCE).filter_map(
+            |e| match &e.kind {
+                EvidenceKind::Rule { id: Some(id), .. } => Some(MetadataItem::Entry {
+                    name: "sigma rule".to_owned(),
+                    value: id.clone(),
+                }),
+                _ => None,
+            },
+        ));
         let tactics: Vec<Option<String>> = if mapping.tactics.is_empty() {
             vec![None]
         } else {

@@ -7,6 +7,7 @@ use crate::args::{Cli, Command};
 
 mod attack;
 mod layer;
+mod map;
 mod render;
 mod stix;
 
@@ -20,10 +21,17 @@ pub(crate) fn error_code() -> ExitCode {
 
 /// Run the subcommand `cli` names, writing results to `out`.
 pub(crate) fn run(cli: &Cli, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
+    if let Command::Map(command) = &cli.command {
+        return map::run(command, &cli.attack, out, cli.format);
+    }
+    let Some(format) = cli.format.common() else {
+        anyhow::bail!("--format layer and --format stix are for the `map` commands");
+    };
     match &cli.command {
-        Command::Stix(command) => stix::run(command, out, cli.format),
-        Command::Attack(command) => attack::run(command, &cli.attack, out, cli.format),
-        Command::Layer(command) => layer::run(command, &cli.attack, out, cli.format),
+        Command::Stix(command) => stix::run(command, out, format),
+        Command::Attack(command) => attack::run(command, &cli.attack, out, format),
+        Command::Layer(command) => layer::run(command, &cli.attack, out, format),
+        Command::Map(_) => Ok(ExitCode::SUCCESS),
     }
 }
 

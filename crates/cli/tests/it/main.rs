@@ -4,5 +4,6 @@
 mod args;
 mod attack;
 mod layer;
+mod map;
 mod stix;
 mod util;

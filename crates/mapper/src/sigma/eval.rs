@@ -1,0 +1,804 @@
+//! Evaluating compiled rules on one event.
+//!
+//! An event's fields are resolved to the rules' field ids once; the text
+//! and case-folded text of a field are computed at most once per event,
+//! when first needed, into buffers reused from event to event (one set per
+//! thread). Literal tests read the literal index's records (see
+//! [`super::index`]) instead of searching the text again.
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::fmt::Write as _;
+
+use serde_json::Value;
+
+use crate::event::Event;
+
+use super::condition::Cond;
+use super::detection::{parse_ip, CmpOp, Conj, Detection, FieldTable, Item, RefMode, Target, Test};
+use super::index::Index;
+use super::pattern::{fold, fold_into, is_folded, AT_ANY, AT_END, AT_START, WHOLE};
+use super::scan::Scanner;
+
+/// Buffers reused from event to event.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    /// Field id → slot + 1 (0: absent).
+    slot_of: Vec<u32>,
+    /// Field ids set in `slot_of` (to reset).
+    used_fields: Vec<u32>,
+    /// Literal id → where it occurred ([`AT_ANY`] …).
+    flags: Vec<u8>,
+    /// Literal ids set in `flags` (to reset).
+    touched: Vec<u32>,
+    /// Bitset of candidate rules.
+    candidates: Vec<u64>,
+    /// Bitset of the selected groups, and their list.
+    group_mask: Vec<u64>,
+    groups: Vec<u32>,
+    /// Texts of non-string values, and folded texts.
+    raw: String,
+    folded: String,
+    /// The field names of the last event and their ids (events of one
+    /// source name their fields alike, so most lookups are a compare).
+    names: Vec<(Box<str>, u32)>,
+    /// The [`FieldTable`] stamp `names` were looked up in.
+    names_stamp: u64,
+}
+
+impl Scratch {
+    fn begin(&mut self, index: &Index, fields: usize, rules: usize) {
+        for f in self.used_fields.drain(..) {
+            if let Some(s) = self.slot_of.get_mut(f as usize) {
+                *s = 0;
+            }
+        }
+        for l in self.touched.drain(..) {
+            if let Some(x) = self.flags.get_mut(l as usize) {
+                *x = 0;
+            }
+        }
+        if self.slot_of.len() < fields {
+            self.slot_of.resize(fields, 0);
+        }
+        if self.flags.len() < index.literals {
+            self.flags.resize(index.literals, 0);
+        }
+        self.candidates.clear();
+        self.candidates.resize(rules.div_ceil(64), 0);
+        self.group_mask.clear();
+        self.group_mask.resize(index.groups.len().div_ceil(64), 0);
+        self.raw.clear();
+        self.folded.clear();
+    }
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Run `f` with this thread's scratch buffers (taken out while in use, so
+/// a nested call gets fresh ones).
+pub(crate) fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
+    let mut scratch = SCRATCH
+        .try_with(|cell| {
+            cell.try_borrow_mut()
+                .map(|mut s| std::mem::take(&mut *s))
+                .unwrap_or_default()
+        })
+        .unwrap_or_default();
+    let result = f(&mut scratch);
+    let _ = SCRATCH.try_with(|cell| {
+        if let Ok(mut s) = cell.try_borrow_mut() {
+            *s = scratch;
+        }
+    });
+    result
+}
+
+fn set_bit(bits: &mut [u64], at: u32) {
+    if let Some(w) = bits.get_mut(at as usize / 64) {
+        *w |= 1 << (at % 64);
+    }
+}
+
+fn has_bit(bits: &[u64], at: u32) -> bool {
+    bits.get(at as usize / 64)
+        .is_some_and(|w| w & (1 << (at % 64)) != 0)
+}
+
+/// Where a slot's text is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Text {
+    /// Not computed yet.
+    Unknown,
+    /// No text (null, array, object).
+    Absent,
+    /// The JSON string itself.
+    Json,
+    /// A range of `Scratch::raw`.
+    Raw(u32, u32),
+    /// A range of `Scratch::folded`.
+    Folded(u32, u32),
+    /// Folding changes nothing: the raw text.
+    SameAsRaw,
+}
+
+/// A field of the event that some rule names.
+struct Slot<'e> {
+    field: u32,
+    name: &'e str,
+    value: &'e Value,
+    raw: Text,
+    folded: Text,
+    /// Whether the literal index scanned its (scalar) text.
+    scanned: bool,
+}
+
+/// One value of any field (for keyword searches).
+struct AnyValue<'e> {
+    name: &'e str,
+    value: &'e Value,
+    raw: Cow<'e, str>,
+    folded: Cow<'e, str>,
+}
+
+/// An event prepared for evaluation.
+pub(crate) struct Ctx<'e, 's> {
+    event: &'e Event,
+    index: &'s Index,
+    slots: Vec<Slot<'e>>,
+    s: &'s mut Scratch,
+    any: Option<Vec<AnyValue<'e>>>,
+    /// The selected groups that search keywords.
+    keyword_groups: Vec<u32>,
+    /// Whether the keyword literals were scanned.
+    keywords_scanned: bool,
+}
+
+/// The text of a scalar: strings as they are, numbers as written,
+/// booleans as `true`/`false`.
+fn scalar_text(value: &Value) -> Option<Cow<'_, str>> {
+    match value {
+        Value::String(s) => Some(Cow::Borrowed(s)),
+        Value::Number(n) => Some(Cow::Owned(n.to_string())),
+        Value::Bool(b) => Some(Cow::Borrowed(if *b { "true" } else { "false" })),
+        _ => None,
+    }
+}
+
+/// The number of a scalar: numbers, and strings that read as one.
+fn scalar_number(value: &Value) -> Option<f64> {
+    match value {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
+        _ => None,
+    }
+}
+
+/// Whether the scalar `value` (text `raw`, folded text `folded`) passes a
+/// test that does not need other fields.
+#[allow(clippy::float_cmp)] // numbers written alike in rule and event are equal
+fn scalar_passes(test: &Test, value: &Value, raw: &str, folded: &str) -> bool {
+    match test {
+        Test::Str { set, cased, .. } => set.is_match(if *cased { raw } else { folded }),
+        Test::Num { text, value: n } => {
+            raw.eq_ignore_ascii_case(text) || scalar_number(value).is_some_and(|v| v == *n)
+        }
+        Test::Cmp { op, value: n } => scalar_number(value).is_some_and(|v| match op {
+            CmpOp::Lt => v < *n,
+            CmpOp::Lte => v <= *n,
+            CmpOp::Gt => v > *n,
+            CmpOp::Gte => v >= *n,
+        }),
+        Test::Regex(re) => re.is_match(raw),
+        Test::Cidr(nets) => parse_ip(raw).is_some_and(|ip| nets.iter().any(|n| n.contains(ip))),
+        Test::Null | Test::Exists(_) | Test::FieldRef { .. } => false,
+    }
+}
+
+/// Scan `text` with `scanner` (folding it first unless it is ASCII or
+/// `folded`: the scanner ignores ASCII case): mark the rules requiring the
+/// literals found, and record where each occurred in `flags` (when given).
+fn record(
+    index: &Index,
+    scanner: &Scanner,
+    (text, folded): (&str, bool),
+    buffer: &mut String,
+    flags: Option<(&mut Vec<u8>, &mut Vec<u32>)>,
+    candidates: &mut [u64],
+) {
+    let text = if folded || (text.is_ascii() && !scanner.needs_folded()) || is_folded(text) {
+        text
+    } else {
+        buffer.clear();
+        fold_into(text, buffer);
+        buffer.as_str()
+    };
+    let len = text.len();
+    match flags {
+        Some((flags, touched)) => scanner.scan(text, |id, start, end| {
+            let mut kind = AT_ANY;
+            if start == 0 {
+                kind |= AT_START;
+            }
+            if end == len {
+                kind |= AT_END;
+                if start == 0 {
+                    kind |= WHOLE;
+                }
+            }
+            if let Some(f) = flags.get_mut(id as usize) {
+                if *f == 0 {
+                    touched.push(id);
+                }
+                *f |= kind;
+            }
+            for &rule in index.marks(id) {
+                set_bit(candidates, rule);
+            }
+        }),
+        None => scanner.scan(text, |id, _, _| {
+            for &rule in index.marks(id) {
+                set_bit(candidates, rule);
+            }
+        }),
+    }
+}
+
+/// The text `t` of `value`, in the scratch buffers.
+fn text_in<'a>(value: &'a Value, t: Text, raw: &'a str, folded: &'a str) -> Option<&'a str> {
+    match t {
+        Text::Json => value.as_str(),
+        Text::Raw(a, b) => raw.get(a as usize..b as usize),
+        Text::Folded(a, b) => folded.get(a as usize..b as usize),
+        Text::Unknown | Text::Absent | Text::SameAsRaw => None,
+    }
+}
+
+impl<'e, 's> Ctx<'e, 's> {
+    pub fn new(
+        event: &'e Event,
+        fields: &FieldTable,
+        index: &'s Index,
+        rules: usize,
+        s: &'s mut Scratch,
+    ) -> Ctx<'e, 's> {
+        s.begin(index, fields.len(), rules);
+        if s.names_stamp != fields.stamp() {
+            s.names.clear();
+            s.names_stamp = fields.stamp();
+        }
+        let mut slots = Vec::with_capacity(event.len().min(64));
+        for (i, (name, value)) in event.fields().enumerate() {
+            let field = match s.names.get(i) {
+                Some((cached, id)) if **cached == *name => *id,
+                _ => {
+                    let id = fields.find(name).unwrap_or(u32::MAX);
+                    let entry = (Box::from(name), id);
+                    match s.names.get_mut(i) {
+                        Some(slot) => *slot = entry,
+                        None => s.names.push(entry),
+                    }
+                    id
+                }
+            };
+            if field != u32::MAX {
+                if let Some(at) = s.slot_of.get_mut(field as usize) {
+                    slots.push(Slot {
+                        field,
+                        name,
+                        value,
+                        raw: Text::Unknown,
+                        folded: Text::Unknown,
+                        scanned: false,
+                    });
+                    *at = slots.len() as u32;
+                    s.used_fields.push(field);
+                }
+            }
+        }
+        Ctx {
+            event,
+            index,
+            slots,
+            s,
+            any: None,
+            keyword_groups: Vec::new(),
+            keywords_scanned: false,
+        }
+    }
+
+    /// Select the groups of the event's log sources and mark their rules
+    /// without requirement as candidates.
+    pub fn select(&mut self, event: &Event) {
+        let Scratch {
+            groups,
+            group_mask,
+            candidates,
+            ..
+        } = &mut *self.s;
+        self.index.select(event, groups);
+        for &gid in groups.iter() {
+            set_bit(group_mask, gid);
+            if let Some(group) = self.index.groups.get(gid as usize) {
+                if group.keywords.is_some() {
+                    self.keyword_groups.push(gid);
+                }
+                for &rule in &group.always {
+                    set_bit(candidates, rule);
+                }
+            }
+        }
+    }
+
+    /// The candidate bitset (give it back with [`Ctx::give_candidates`]).
+    pub fn take_candidates(&mut self) -> Vec<u64> {
+        std::mem::take(&mut self.s.candidates)
+    }
+
+    /// Return the candidate bitset's buffer for reuse.
+    pub fn give_candidates(&mut self, candidates: Vec<u64>) {
+        self.s.candidates = candidates;
+    }
+
+    /// Whether rule `rule` belongs to a selected group.
+    pub fn selected(&self, rule: u32) -> bool {
+        self.index
+            .rule_group
+            .get(rule as usize)
+            .is_some_and(|&g| has_bit(&self.s.group_mask, g))
+    }
+
+    /// Run the literal index over every field of the event: record where
+    /// each literal occurs and mark the rules requiring it.
+    pub fn scan(&mut self) {
+        let index = self.index;
+        let mut buffer = String::new();
+        for i in 0..self.slots.len() {
+            let Some(slot) = self.slots.get(i) else {
+                break;
+            };
+            let Some(scanner) = index.scanner(slot.field) else {
+                continue;
+            };
+            let value = slot.value;
+            if let Value::Array(items) = value {
+                // Elements mark candidates; their tests search directly.
+                for item in items {
+                    if let Some(text) = scalar_text(item) {
+                        let Scratch { candidates, .. } = &mut *self.s;
+                        record(
+                            index,
+                            scanner,
+                            (&text, false),
+                            &mut buffer,
+                            None,
+                            candidates,
+                        );
+                    }
+                }
+                continue;
+            }
+            let raw_t = self.ensure_raw(i);
+            let ascii = text_in(value, raw_t, &self.s.raw, "").is_some_and(str::is_ascii);
+            let t = if ascii {
+                raw_t
+            } else {
+                match self.ensure_folded(i) {
+                    Text::SameAsRaw => raw_t,
+                    other => other,
+                }
+            };
+            let Scratch {
+                raw,
+                folded,
+                flags,
+                touched,
+                candidates,
+                ..
+            } = &mut *self.s;
+            let Some(text) = text_in(value, t, raw, folded) else {
+                continue;
+            };
+            record(
+                index,
+                scanner,
+                (text, !ascii),
+                &mut buffer,
+                Some((flags, touched)),
+                candidates,
+            );
+            if let Some(slot) = self.slots.get_mut(i) {
+                slot.scanned = true;
+            }
+        }
+        for gid in std::mem::take(&mut self.keyword_groups) {
+            self.scan_keywords(gid, &mut buffer);
+        }
+        self.keywords_scanned = true;
+    }
+
+    /// Run group `gid`'s keyword automaton over every value of the event.
+    fn scan_keywords(&mut self, gid: u32, buffer: &mut String) {
+        let index = self.index;
+        let Some(scanner) = index
+            .groups
+            .get(gid as usize)
+            .and_then(|g| g.keywords.as_ref())
+        else {
+            return;
+        };
+        let Scratch {
+            flags,
+            touched,
+            candidates,
+            ..
+        } = &mut *self.s;
+        for (_, value) in self.event.fields() {
+            let items: &[Value] = match value {
+                Value::Array(items) => items,
+                other => std::slice::from_ref(other),
+            };
+            for item in items {
+                if let Some(text) = scalar_text(item) {
+                    record(
+                        index,
+                        scanner,
+                        (&text, false),
+                        buffer,
+                        Some((&mut *flags, &mut *touched)),
+                        candidates,
+                    );
+                }
+            }
+        }
+    }
+
+    /// Whether one of `literals` occurred as needed.
+    fn literal_hit(&self, literals: &[(u32, u8)]) -> bool {
+        let flags = &self.s.flags;
+        literals
+            .iter()
+            .any(|&(l, need)| flags.get(l as usize).is_some_and(|f| f & need != 0))
+    }
+
+    /// Whether a keyword test passes on some value of the event.
+    fn keyword_passes(&mut self, test: &Test) -> bool {
+        if let Test::Str {
+            set,
+            cased: false,
+            id,
+        } = test
+        {
+            if self.keywords_scanned {
+                if let Some(literals) = self.index.test_literals(*id) {
+                    if self.literal_hit(literals) {
+                        return true;
+                    }
+                    return set.has_direct()
+                        && self.any_values().iter().any(|v| set.direct(&v.folded));
+                }
+            }
+        }
+        self.keyword_hit(test).is_some()
+    }
+
+    fn slot(&self, field: u32) -> Option<usize> {
+        match self.s.slot_of.get(field as usize) {
+            Some(&at) if at > 0 => Some(at as usize - 1),
+            _ => None,
+        }
+    }
+
+    fn ensure_raw(&mut self, i: usize) -> Text {
+        let Some(slot) = self.slots.get(i) else {
+            return Text::Absent;
+        };
+        if slot.raw != Text::Unknown {
+            return slot.raw;
+        }
+        let buf = &mut self.s.raw;
+        let start = buf.len() as u32;
+        let t = match slot.value {
+            Value::String(_) => Text::Json,
+            Value::Number(n) => {
+                let _ = write!(buf, "{n}");
+                Text::Raw(start, buf.len() as u32)
+            }
+            Value::Bool(b) => {
+                buf.push_str(if *b { "true" } else { "false" });
+                Text::Raw(start, buf.len() as u32)
+            }
+            _ => Text::Absent,
+        };
+        if let Some(slot) = self.slots.get_mut(i) {
+            slot.raw = t;
+        }
+        t
+    }
+
+    fn ensure_folded(&mut self, i: usize) -> Text {
+        let raw_t = self.ensure_raw(i);
+        let Some(slot) = self.slots.get(i) else {
+            return Text::Absent;
+        };
+        if slot.folded != Text::Unknown {
+            return slot.folded;
+        }
+        let Scratch { raw, folded, .. } = &mut *self.s;
+        let t = match text_in(slot.value, raw_t, raw, "") {
+            None => Text::Absent,
+            Some(text) if is_folded(text) => Text::SameAsRaw,
+            Some(text) => {
+                let start = folded.len() as u32;
+                fold_into(text, folded);
+                Text::Folded(start, folded.len() as u32)
+            }
+        };
+        if let Some(slot) = self.slots.get_mut(i) {
+            slot.folded = t;
+        }
+        t
+    }
+
+    /// The slot's text (or folded text), computed once.
+    fn text(&mut self, i: usize, cased: bool) -> Option<&str> {
+        let raw_t = self.ensure_raw(i);
+        let t = if cased {
+            raw_t
+        } else {
+            match self.ensure_folded(i) {
+                Text::SameAsRaw => raw_t,
+                other => other,
+            }
+        };
+        let value = self.slots.get(i)?.value;
+        text_in(value, t, &self.s.raw, &self.s.folded)
+    }
+
+    fn field_passes(&mut self, field: u32, test: &Test) -> bool {
+        let Some(slot) = self.slot(field) else {
+            return matches!(test, Test::Null | Test::Exists(false));
+        };
+        let Some((value, scanned)) = self.slots.get(slot).map(|s| (s.value, s.scanned)) else {
+            return false;
+        };
+        match test {
+            Test::Null => value.is_null(),
+            Test::Exists(b) => *b,
+            Test::FieldRef { other, mode, cased } => self.field_ref(slot, *other, *mode, *cased),
+            Test::Regex(regex) if scanned && !regex.needles.is_empty() => {
+                // No literal every match contains occurred: no match.
+                let impossible = self
+                    .index
+                    .test_literals(regex.id)
+                    .is_some_and(|literals| !literals.is_empty() && !self.literal_hit(literals));
+                !impossible
+                    && self
+                        .text(slot, true)
+                        .is_some_and(|t| regex.is_match(t))
+            }
+            Test::Str {
+                set,
+                cased: false,
+                id,
+            } if scanned => match self.index.test_literals(*id) {
+                Some(literals) => {
+                    if self.literal_hit(literals) {
+                        return true;
+                    }
+                    set.has_direct() && self.text(slot, false).is_some_and(|t| set.direct(t))
+                }
+                None => self.text(slot, false).is_some_and(|t| set.is_match(t)),
+            },
+            _ => match value {
+                Value::Array(items) => items.iter().any(|item| {
+                    scalar_text(item).is_some_and(|raw| {
+                        let folded = fold(&raw);
+                        scalar_passes(test, item, &raw, &folded)
+                    })
+                }),
+                Value::Null | Value::Object(_) => false,
+                _ => {
+                    let cased = !matches!(test, Test::Str { cased: false, .. });
+                    match self.text(slot, cased) {
+                        Some(t) if cased => scalar_passes(test, value, t, ""),
+                        Some(t) => scalar_passes(test, value, "", t),
+                        None => false,
+                    }
+                }
+            },
+        }
+    }
+
+    fn field_ref(&mut self, slot: usize, other: u32, mode: RefMode, cased: bool) -> bool {
+        let Some(other_slot) = self.slot(other) else {
+            return false;
+        };
+        let Some(theirs) = self.text(other_slot, cased).map(str::to_string) else {
+            return false;
+        };
+        let Some(mine) = self.text(slot, cased) else {
+            return false;
+        };
+        match mode {
+            RefMode::Equal => mine == theirs,
+            RefMode::Contains => mine.contains(theirs.as_str()),
+            RefMode::Prefix => mine.starts_with(theirs.as_str()),
+            RefMode::Suffix => mine.ends_with(theirs.as_str()),
+        }
+    }
+
+    /// Every scalar value of the event (array elements included).
+    fn any_values(&mut self) -> &[AnyValue<'e>] {
+        let event = self.event;
+        self.any
+            .get_or_insert_with(|| {
+                let mut out = Vec::new();
+                for (name, value) in event.fields() {
+                    let items: &[Value] = match value {
+                        Value::Array(items) => items,
+                        other => std::slice::from_ref(other),
+                    };
+                    for item in items {
+                        if let Some(raw) = scalar_text(item) {
+                            let folded = match &raw {
+                                Cow::Borrowed(b) => fold(b),
+                                Cow::Owned(o) => Cow::Owned(fold(o).into_owned()),
+                            };
+                            out.push(AnyValue {
+                                name,
+                                value: item,
+                                raw,
+                                folded,
+                            });
+                        }
+                    }
+                }
+                out
+            })
+            .as_slice()
+    }
+
+    /// The first value of any field passing `test` (keyword search).
+    fn keyword_hit(&mut self, test: &Test) -> Option<usize> {
+        self.any_values()
+            .iter()
+            .position(|v| scalar_passes(test, v.value, &v.raw, &v.folded))
+    }
+
+    fn item(&mut self, item: &Item) -> bool {
+        let hit = match item.target {
+            Target::Field(field) => {
+                if item.all {
+                    item.tests.iter().all(|t| self.field_passes(field, t))
+                } else {
+                    item.tests.iter().any(|t| self.field_passes(field, t))
+                }
+            }
+            Target::Keyword => {
+                if item.all {
+                    item.tests.iter().all(|t| self.keyword_passes(t))
+                } else {
+                    item.tests.iter().any(|t| self.keyword_passes(t))
+                }
+            }
+        };
+        hit != item.negate
+    }
+
+    fn conj(&mut self, conj: &Conj) -> bool {
+        conj.items.iter().all(|i| self.item(i))
+    }
+
+    fn search(&mut self, detection: &Detection, index: usize) -> bool {
+        detection
+            .searches
+            .get(index)
+            .is_some_and(|s| s.alts.iter().any(|c| self.conj(c)))
+    }
+
+    /// Whether the condition holds.
+    pub fn cond(&mut self, detection: &Detection, cond: &Cond) -> bool {
+        match cond {
+            Cond::Or(items) => items.iter().any(|c| self.cond(detection, c)),
+            Cond::And(items) => items.iter().all(|c| self.cond(detection, c)),
+            Cond::Not(inner) => !self.cond(detection, inner),
+            Cond::Search(i) => self.search(detection, *i),
+            Cond::AtLeast(n, ids) => {
+                let mut count = 0;
+                for &i in ids {
+                    if self.search(detection, i) {
+                        count += 1;
+                        if count >= *n {
+                            return true;
+                        }
+                    }
+                }
+                false
+            }
+            Cond::All(ids) => ids.iter().all(|&i| self.search(detection, i)),
+        }
+    }
+
+    /// Whether the rule's detection matches.
+    pub fn matches(&mut self, detection: &Detection) -> bool {
+        self.cond(detection, &detection.condition)
+    }
+
+    /// The fields behind a match: for every search that holds outside a
+    /// `not`, the fields of its first matching alternative, with their
+    /// values.
+    pub fn evidence(&mut self, detection: &Detection) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        self.collect(detection, &detection.condition, &mut out);
+        out
+    }
+
+    fn collect(&mut self, detection: &Detection, cond: &Cond, out: &mut Vec<(String, String)>) {
+        match cond {
+            Cond::Or(items) | Cond::And(items) => {
+                for c in items {
+                    if self.cond(detection, c) {
+                        self.collect(detection, c, out);
+                    }
+                }
+            }
+            Cond::Not(_) => {}
+            Cond::Search(i) => self.collect_search(detection, *i, out),
+            Cond::AtLeast(_, ids) | Cond::All(ids) => {
+                for &i in ids {
+                    self.collect_search(detection, i, out);
+                }
+            }
+        }
+    }
+
+    fn collect_search(
+        &mut self,
+        detection: &Detection,
+        index: usize,
+        out: &mut Vec<(String, String)>,
+    ) {
+        let Some(search) = detection.searches.get(index) else {
+            return;
+        };
+        let Some(conj) = search.alts.iter().find(|c| self.conj(c)) else {
+            return;
+        };
+        for item in &conj.items {
+            let found = match item.target {
+                Target::Field(field) => self.field_evidence(field, &item.name),
+                Target::Keyword => item
+                    .tests
+                    .iter()
+                    .find_map(|t| self.keyword_hit(t))
+                    .and_then(|at| self.any.as_ref()?.get(at))
+                    .map(|v| (v.name.to_string(), v.raw.to_string())),
+            };
+            if let Some(pair) = found {
+                if !out.contains(&pair) {
+                    out.push(pair);
+                }
+            }
+        }
+    }
+
+    fn field_evidence(&mut self, field: u32, rule_name: &str) -> Option<(String, String)> {
+        let slot = self.slot(field)?;
+        let s = self.slots.get(slot)?;
+        let (name, value) = (s.name, s.value);
+        let text = match value {
+            Value::Null => return None,
+            Value::Array(_) | Value::Object(_) => value.to_string(),
+            _ => self.text(slot, true)?.to_string(),
+        };
+        let shown = if rule_name.is_empty() {
+            name
+        } else {
+            rule_name
+        };
+        Some((shown.to_string(), text))
+    }
+}

@@ -1,0 +1,396 @@
+//! The index that makes evaluation fast.
+//!
+//! * Rules are grouped by log source; an event selects the groups covering
+//!   its log sources.
+//! * Every case-folded literal of every rule's field tests (exact values,
+//!   prefixes, suffixes, substrings) gets an id, and each field one
+//!   [`Scanner`] over its literals. An event runs each scanner once over
+//!   the field's folded text and records, per literal, where it occurred
+//!   (anywhere, at the start, at the end, as the whole text). A rule's
+//!   literal tests then read those records instead of searching.
+//! * Each rule *requires* a set of (field, literal) pairs, one of which
+//!   occurs whenever the rule matches (chosen from its condition: the most
+//!   selective search of an `and`, all of an `or`, nothing under `not`).
+//!   Only the rules one of whose required literals occurred, and those
+//!   without requirement, are evaluated.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::event::{Event, LogSource};
+
+use super::condition::Cond;
+use super::detection::{Detection, Target, Test, NEEDLE_SCORE_CAP};
+use super::rule::Rule;
+use super::pattern::AT_ANY;
+use super::scan::Scanner;
+
+/// Whether a literal is selective enough for a rule's requirement: four
+/// bytes, or two with a non-ASCII character (rare in most logs). Rules
+/// without one are evaluated on every event of their log source.
+fn selective(needle: &str) -> bool {
+    needle.len() >= 4 || (needle.len() >= 2 && !needle.is_ascii())
+}
+
+/// Literals shorter than this are not indexed (they would be found at
+/// most places of most texts): tests with one search the text instead.
+const MIN_INDEXED: usize = 2;
+
+/// A requirement: (field, folded literal) pairs, one of which must occur.
+type Requirement = Vec<(u32, String)>;
+
+/// No scanner for this field.
+const NONE: u32 = u32::MAX;
+
+/// The pseudo field of group `g`'s keyword searches (every value of the
+/// event) is `KEYWORDS - g`.
+const KEYWORDS: u32 = u32::MAX - 1;
+
+#[derive(Debug)]
+pub(crate) struct Index {
+    pub groups: Vec<Group>,
+    by_category: HashMap<String, Vec<u32>>,
+    uncategorized: Vec<u32>,
+    /// The group of each rule.
+    pub rule_group: Vec<u32>,
+    /// Field id → index into `scanners` ([`NONE`]: no literal).
+    scanner_of: Vec<u32>,
+    pub scanners: Vec<Scanner>,
+    /// Literal id → the rules it makes candidates (`mark_rules[mark_starts[l]..mark_starts[l + 1]]`).
+    mark_starts: Vec<u32>,
+    mark_rules: Vec<u32>,
+    /// Test id → its literals with the position bits they need.
+    test_starts: Vec<u32>,
+    test_lits: Vec<(u32, u8)>,
+    /// Whether every literal of a test has an id (else it is searched).
+    test_indexed: Vec<bool>,
+    /// How many literals there are.
+    pub literals: usize,
+}
+
+#[derive(Debug)]
+pub(crate) struct Group {
+    pub logsource: LogSource,
+    /// Rules evaluated on every event of the group (no requirement).
+    pub always: Vec<u32>,
+    /// The scanner of the group's keyword literals (run on every value of
+    /// the event).
+    pub keywords: Option<Scanner>,
+}
+
+/// The better of two requirements (longer shortest literal, fewer pairs).
+fn better(a: Option<Requirement>, b: Option<Requirement>) -> Option<Requirement> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(if score(&b) > score(&a) { b } else { a }),
+        (a, None) => a,
+        (None, b) => b,
+    }
+}
+
+fn score(req: &Requirement) -> (usize, std::cmp::Reverse<usize>) {
+    let shortest = req.iter().map(|(_, n)| n.len()).min().unwrap_or(0);
+    (shortest.min(NEEDLE_SCORE_CAP), std::cmp::Reverse(req.len()))
+}
+
+fn union(parts: impl Iterator<Item = Option<Requirement>>) -> Option<Requirement> {
+    let mut out = Vec::new();
+    for part in parts {
+        out.extend(part?);
+    }
+    Some(out)
+}
+
+/// `keywords`: the pseudo field of the rule's keyword searches.
+fn search_requirement(detection: &Detection, index: usize, keywords: u32) -> Option<Requirement> {
+    let search = detection.searches.get(index)?;
+    union(search.alts.iter().map(|conj| {
+        conj.items
+            .iter()
+            .filter_map(|item| {
+                let field = match item.target {
+                    Target::Field(field) => field,
+                    Target::Keyword => keywords,
+                };
+                let needles = item.needles.as_ref()?;
+                needles.iter().all(|n| selective(n)).then(|| {
+                    needles
+                        .iter()
+                        .map(|n| (field, n.clone()))
+                        .collect::<Requirement>()
+                })
+            })
+            .fold(None, |best, req| better(best, Some(req)))
+    }))
+}
+
+fn requirement(detection: &Detection, cond: &Cond, keywords: u32) -> Option<Requirement> {
+    match cond {
+        Cond::Search(i) => search_requirement(detection, *i, keywords),
+        Cond::And(items) => items
+            .iter()
+            .map(|c| requirement(detection, c, keywords))
+            .fold(None, better),
+        Cond::All(ids) => ids
+            .iter()
+            .map(|&i| search_requirement(detection, i, keywords))
+            .fold(None, better),
+        Cond::Or(items) => union(items.iter().map(|c| requirement(detection, c, keywords))),
+        Cond::AtLeast(_, ids) => union(
+            ids.iter()
+                .map(|&i| search_requirement(detection, i, keywords)),
+        ),
+        Cond::Not(_) => None,
+    }
+}
+
+/// Literal ids per field while building.
+#[derive(Default)]
+struct Registry {
+    /// Field id → (literal → local id), and the literals in id order.
+    fields: BTreeMap<u32, (HashMap<String, u32>, Vec<String>)>,
+}
+
+impl Registry {
+    fn register(&mut self, field: u32, literal: &str) -> (u32, u32) {
+        let (ids, list) = self.fields.entry(field).or_default();
+        if let Some(&id) = ids.get(literal) {
+            return (field, id);
+        }
+        let id = list.len() as u32;
+        ids.insert(literal.to_string(), id);
+        list.push(literal.to_string());
+        (field, id)
+    }
+}
+
+/// Compressed rows: `starts` has one more entry than there are rows.
+fn csr<T: Clone>(rows: &[Vec<T>]) -> (Vec<u32>, Vec<T>) {
+    let mut starts = Vec::with_capacity(rows.len() + 1);
+    let mut data = Vec::new();
+    for row in rows {
+        starts.push(data.len() as u32);
+        data.extend_from_slice(row);
+    }
+    starts.push(data.len() as u32);
+    (starts, data)
+}
+
+fn row<'a, T>(starts: &[u32], data: &'a [T], at: usize) -> &'a [T] {
+    let start = starts.get(at).copied().unwrap_or(0) as usize;
+    let end = starts.get(at + 1).copied().unwrap_or(0) as usize;
+    data.get(start..end).unwrap_or(&[])
+}
+
+impl Index {
+    /// The index of `rules`, whose fields have ids below `fields` and
+    /// whose text tests ids below `tests`.
+    pub fn build(rules: &[Rule], fields: usize, tests: usize) -> Index {
+        // Groups by log source.
+        let mut by_source: BTreeMap<&LogSource, Vec<u32>> = BTreeMap::new();
+        for (i, rule) in rules.iter().enumerate() {
+            by_source.entry(&rule.logsource).or_default().push(i as u32);
+        }
+        let mut groups = Vec::with_capacity(by_source.len());
+        let mut by_category: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut uncategorized = Vec::new();
+        let mut rule_group = vec![0u32; rules.len()];
+        for (logsource, members) in by_source {
+            let gid = groups.len() as u32;
+            match &logsource.category {
+                Some(c) => by_category.entry(c.clone()).or_default().push(gid),
+                None => uncategorized.push(gid),
+            }
+            for &r in &members {
+                if let Some(slot) = rule_group.get_mut(r as usize) {
+                    *slot = gid;
+                }
+            }
+            groups.push(Group {
+                logsource: logsource.clone(),
+                always: Vec::new(),
+                keywords: None,
+            });
+        }
+
+        // Literals of the tests and of the requirements.
+        let mut registry = Registry::default();
+        let mut test_refs: Vec<Option<Vec<(u32, u32, u8)>>> = vec![Some(Vec::new()); tests];
+        let mut marks: Vec<(u32, u32, u32)> = Vec::new();
+        for (ri, rule) in rules.iter().enumerate() {
+            let detection = &rule.detection;
+            let keywords = KEYWORDS - rule_group.get(ri).copied().unwrap_or(0);
+            for search in &detection.searches {
+                for conj in &search.alts {
+                    for item in &conj.items {
+                        let field = match item.target {
+                            Target::Field(field) => field,
+                            Target::Keyword => keywords,
+                        };
+                        for test in &item.tests {
+                            if let Test::Regex(regex) = test {
+                                if let Some(Some(refs)) = test_refs.get_mut(regex.id as usize) {
+                                    for needle in &regex.needles {
+                                        let (f, local) = registry.register(field, needle);
+                                        refs.push((f, local, AT_ANY));
+                                    }
+                                }
+                            }
+                            if let Test::Str {
+                                set,
+                                cased: false,
+                                id,
+                            } = test
+                            {
+                                let Some(refs) = test_refs.get_mut(*id as usize) else {
+                                    continue;
+                                };
+                                if set.literals().any(|(l, _)| l.len() < MIN_INDEXED) {
+                                    // Searched instead (see `test_indexed`).
+                                    *refs = None;
+                                    continue;
+                                }
+                                let list = refs.get_or_insert_with(Vec::new);
+                                for (literal, kind) in set.literals() {
+                                    let (f, local) = registry.register(field, literal);
+                                    list.push((f, local, kind));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            if let Some(req) = requirement(detection, &detection.condition, keywords) {
+                for (field, needle) in req {
+                    let (f, local) = registry.register(field, &needle);
+                    marks.push((f, local, ri as u32));
+                }
+            } else {
+                let gid = rule_group.get(ri).copied().unwrap_or(0);
+                if let Some(g) = groups.get_mut(gid as usize) {
+                    g.always.push(ri as u32);
+                }
+            }
+        }
+
+        // One scanner per field; global literal ids.
+        let mut scanner_of = vec![NONE; fields];
+        let mut scanners = Vec::new();
+        let mut base_of: HashMap<u32, u32> = HashMap::new();
+        let mut literals = 0u32;
+        for (field, (_, list)) in &registry.fields {
+            base_of.insert(*field, literals);
+            let scanner = Scanner::new(literals, list);
+            if (*field as usize) >= fields {
+                let gid = KEYWORDS - *field;
+                if let Some(g) = groups.get_mut(gid as usize) {
+                    g.keywords = Some(scanner);
+                }
+            } else {
+                if let Some(slot) = scanner_of.get_mut(*field as usize) {
+                    *slot = scanners.len() as u32;
+                }
+                scanners.push(scanner);
+            }
+            literals += list.len() as u32;
+        }
+        let global = |field: u32, local: u32| base_of.get(&field).map(|b| b + local);
+
+        let mut mark_rows: Vec<Vec<u32>> = vec![Vec::new(); literals as usize];
+        for (field, local, rule) in marks {
+            if let Some(row) = global(field, local).and_then(|id| mark_rows.get_mut(id as usize)) {
+                if row.last() != Some(&rule) {
+                    row.push(rule);
+                }
+            } else {
+                // No scanner for the field: evaluate the rule always.
+                let gid = rule_group.get(rule as usize).copied().unwrap_or(0);
+                if let Some(g) = groups.get_mut(gid as usize) {
+                    if g.always.last() != Some(&rule) {
+                        g.always.push(rule);
+                    }
+                }
+            }
+        }
+        let (mark_starts, mark_rules) = csr(&mark_rows);
+        let mut test_indexed = Vec::with_capacity(test_refs.len());
+        let test_rows: Vec<Vec<(u32, u8)>> = test_refs
+            .into_iter()
+            .map(|refs| {
+                let row: Option<Vec<(u32, u8)>> = refs.and_then(|refs| {
+                    refs.into_iter()
+                        .map(|(f, local, kind)| Some((global(f, local)?, kind)))
+                        .collect()
+                });
+                test_indexed.push(row.is_some());
+                row.unwrap_or_default()
+            })
+            .collect();
+        let (test_starts, test_lits) = csr(&test_rows);
+        Index {
+            groups,
+            by_category,
+            uncategorized,
+            rule_group,
+            scanner_of,
+            scanners,
+            mark_starts,
+            mark_rules,
+            test_starts,
+            test_lits,
+            test_indexed,
+            literals: literals as usize,
+        }
+    }
+
+    /// The scanner of a field.
+    pub fn scanner(&self, field: u32) -> Option<&Scanner> {
+        match self.scanner_of.get(field as usize) {
+            Some(&at) if at != NONE => self.scanners.get(at as usize),
+            _ => None,
+        }
+    }
+
+    /// The rules literal `id` makes candidates.
+    pub fn marks(&self, id: u32) -> &[u32] {
+        row(&self.mark_starts, &self.mark_rules, id as usize)
+    }
+
+    /// The literals of text test `id`, with the position bits it needs;
+    /// `None` when the test is not indexed (and must search).
+    pub fn test_literals(&self, id: u32) -> Option<&[(u32, u8)]> {
+        self.test_indexed
+            .get(id as usize)
+            .copied()
+            .unwrap_or(false)
+            .then(|| row(&self.test_starts, &self.test_lits, id as usize))
+    }
+
+    /// The groups whose rules apply to `event` (every group when the event
+    /// is not routed).
+    pub fn select(&self, event: &Event, out: &mut Vec<u32>) {
+        out.clear();
+        if event.logsources.is_empty() {
+            out.extend(0..self.groups.len() as u32);
+            return;
+        }
+        for source in &event.logsources {
+            let categorized = source
+                .category
+                .as_ref()
+                .and_then(|c| self.by_category.get(c))
+                .map_or(&[][..], Vec::as_slice);
+            for &gid in categorized.iter().chain(&self.uncategorized) {
+                if self
+                    .groups
+                    .get(gid as usize)
+                    .is_some_and(|g| g.logsource.covers(source))
+                {
+                    out.push(gid);
+                }
+            }
+        }
+        if event.logsources.len() > 1 {
+            out.sort_unstable();
+            out.dedup();
+        }
+    }
+}

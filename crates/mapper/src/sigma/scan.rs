@@ -1,0 +1,394 @@
+//! Finding every occurrence of many literals in a text, overlapping ones
+//! included.
+//!
+//! Each literal of four bytes or more is *anchored* at one of its 4-byte
+//! windows — the one fewest literals of the set share, so that common
+//! fragments (`\windows\`, `.exe`) are not anchors. Scanning looks at every
+//! 4-byte window of the text: a bit table says in one load whether it can
+//! be an anchor; only then is the anchor looked up and its literals
+//! compared in place. Two- and three-byte literals are anchored at their
+//! first two bytes the same way. The cost is a few instructions per byte
+//! whatever the number of literals, and every occurrence is found.
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+/// Sets of at most this many literals use an automaton.
+const SMALL: usize = 64;
+
+/// Bits of the 4-byte anchor filter (2^18 bits: 32 KiB).
+const FILTER_BITS: u32 = 18;
+
+/// A literal's id and where its anchor is in it.
+#[derive(Debug, Clone, Copy)]
+struct Anchored {
+    literal: u32,
+    offset: u32,
+}
+
+/// An open-addressing table from anchor keys to runs of `entries`.
+#[derive(Debug, Clone, Default)]
+struct Table {
+    /// (key, start, end) per slot; `end == 0`: empty.
+    slots: Vec<(u32, u32, u32)>,
+    entries: Vec<Anchored>,
+    mask: usize,
+}
+
+fn mix(key: u32) -> u32 {
+    key.wrapping_mul(0x9E37_79B1)
+}
+
+impl Table {
+    fn new(groups: HashMap<u32, Vec<Anchored>>) -> Table {
+        let size = (groups.len() * 2).next_power_of_two().max(2);
+        let mut table = Table {
+            slots: vec![(0, 0, 0); size],
+            entries: Vec::new(),
+            mask: size - 1,
+        };
+        let mut keys: Vec<(u32, Vec<Anchored>)> = groups.into_iter().collect();
+        keys.sort_by_key(|(k, _)| *k);
+        for (key, list) in keys {
+            let start = table.entries.len() as u32;
+            table.entries.extend(list);
+            let end = table.entries.len() as u32;
+            let mut at = mix(key) as usize & table.mask;
+            loop {
+                match table.slots.get_mut(at) {
+                    Some(slot) if slot.2 == 0 => {
+                        *slot = (key, start, end);
+                        break;
+                    }
+                    Some(_) => at = (at + 1) & table.mask,
+                    None => break,
+                }
+            }
+        }
+        table
+    }
+
+    fn get(&self, key: u32) -> &[Anchored] {
+        let mut at = mix(key) as usize & self.mask;
+        loop {
+            match self.slots.get(at) {
+                Some(&(k, start, end)) if end != 0 => {
+                    if k == key {
+                        return self
+                            .entries
+                            .get(start as usize..end as usize)
+                            .unwrap_or(&[]);
+                    }
+                    at = (at + 1) & self.mask;
+                }
+                _ => return &[],
+            }
+        }
+    }
+}
+
+/// The literals of one field (or of a group's keywords): anchored, or for
+/// a few literals an Aho-Corasick automaton (whose prefilter skips most of
+/// the text at once).
+#[derive(Debug, Clone)]
+pub(crate) struct Scanner {
+    /// The global id of literal 0.
+    pub base: u32,
+    /// The automaton of a small set (then the tables are empty).
+    small: Option<AhoCorasick>,
+    literals: Vec<Box<[u8]>>,
+    filter: Vec<u64>,
+    long: Table,
+    /// Bit per 2-byte prefix of a short literal.
+    short_filter: Vec<u64>,
+    short: Table,
+}
+
+/// The 4-byte window of `bytes` at `at` (literals are folded already).
+fn window(bytes: &[u8], at: usize) -> Option<u32> {
+    let w: [u8; 4] = bytes.get(at..at + 4)?.try_into().ok()?;
+    Some(u32::from_le_bytes(w))
+}
+
+fn filter_bit(key: u32) -> usize {
+    (mix(key) >> (32 - FILTER_BITS)) as usize
+}
+
+impl Scanner {
+    /// A scanner of `literals` (non-empty, folded); literal `i` reports
+    /// id `base + i`. Empty literals never match.
+    pub fn new(base: u32, literals: &[String]) -> Scanner {
+        if literals.len() <= SMALL && literals.iter().all(|l| !l.is_empty()) {
+            let small = AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .build(literals)
+                .ok();
+            if small.is_some() {
+                return Scanner {
+                    base,
+                    small,
+                    literals: Vec::new(),
+                    filter: Vec::new(),
+                    long: Table::default(),
+                    short_filter: Vec::new(),
+                    short: Table::default(),
+                };
+            }
+        }
+        // How many literals contain each 4-byte window.
+        let mut common: HashMap<u32, u32> = HashMap::new();
+        for lit in literals {
+            let bytes = lit.as_bytes();
+            let mut seen = Vec::new();
+            for at in 0..bytes.len().saturating_sub(3) {
+                if let Some(w) = window(bytes, at) {
+                    if !seen.contains(&w) {
+                        seen.push(w);
+                        *common.entry(w).or_default() += 1;
+                    }
+                }
+            }
+        }
+        let mut long: HashMap<u32, Vec<Anchored>> = HashMap::new();
+        let mut short: HashMap<u32, Vec<Anchored>> = HashMap::new();
+        let mut filter = vec![0u64; (1usize << FILTER_BITS) / 64];
+        let mut short_filter = vec![0u64; 65536 / 64];
+        for (i, lit) in literals.iter().enumerate() {
+            let bytes = lit.as_bytes();
+            let literal = i as u32;
+            if bytes.len() >= 4 {
+                let best = (0..=bytes.len() - 4)
+                    .filter_map(|at| Some((at, window(bytes, at)?)))
+                    .min_by_key(|(at, w)| {
+                        let shared = long.get(w).map_or(0, Vec::len);
+                        (
+                            common.get(w).copied().unwrap_or(0) as usize + shared,
+                            std::cmp::Reverse(*at),
+                        )
+                    });
+                if let Some((at, w)) = best {
+                    long.entry(w).or_default().push(Anchored {
+                        literal,
+                        offset: at as u32,
+                    });
+                    let bit = filter_bit(w);
+                    if let Some(word) = filter.get_mut(bit / 64) {
+                        *word |= 1 << (bit % 64);
+                    }
+                }
+            } else if let [a, b, ..] = bytes {
+                let key = u32::from(*a) | (u32::from(*b) << 8);
+                short
+                    .entry(key)
+                    .or_default()
+                    .push(Anchored { literal, offset: 0 });
+                if let Some(word) = short_filter.get_mut(key as usize / 64) {
+                    *word |= 1 << (key % 64);
+                }
+            } else if let Some(&b) = bytes.first() {
+                // One byte: anchored at itself and every following byte.
+                for next in 0..=255u8 {
+                    let key = u32::from(b) | (u32::from(next) << 8);
+                    short
+                        .entry(key)
+                        .or_default()
+                        .push(Anchored { literal, offset: 0 });
+                    if let Some(word) = short_filter.get_mut(key as usize / 64) {
+                        *word |= 1 << (key % 64);
+                    }
+                }
+            }
+        }
+        Scanner {
+            base,
+            small: None,
+            literals: literals
+                .iter()
+                .map(|l| l.as_bytes().to_vec().into_boxed_slice())
+                .collect(),
+            filter,
+            long: Table::new(long),
+            short_filter,
+            short: Table::new(short),
+        }
+    }
+
+    /// Call `hit(id, start, end)` for every occurrence of every literal in
+    /// `text` (in no particular order). Unless [`Scanner::needs_folded`],
+    /// ASCII case is ignored (the literals are folded, so an ASCII text
+    /// needs no folding first).
+    pub fn scan(&self, text: &str, mut hit: impl FnMut(u32, usize, usize)) {
+        if let Some(small) = &self.small {
+            if let Ok(found) = small.try_find_overlapping_iter(text) {
+                for m in found {
+                    hit(self.base + m.pattern().as_u32(), m.start(), m.end());
+                }
+            }
+            return;
+        }
+        let bytes = text.as_bytes();
+        let has_long = !self.long.entries.is_empty();
+        let has_short = !self.short.entries.is_empty();
+        // The last four bytes, folded, as a little-endian word.
+        let mut roll: u32 = 0;
+        for (at, &b) in bytes.iter().enumerate() {
+            roll = (roll >> 8) | (u32::from(b.to_ascii_lowercase()) << 24);
+            if has_short && at >= 1 {
+                let key = roll >> 16;
+                if self
+                    .short_filter
+                    .get(key as usize >> 6)
+                    .is_some_and(|word| word & (1 << (key & 63)) != 0)
+                {
+                    self.verify(self.short.get(key), at - 1, bytes, &mut hit);
+                }
+            }
+            if has_long && at >= 3 {
+                let bit = filter_bit(roll);
+                if self
+                    .filter
+                    .get(bit >> 6)
+                    .is_some_and(|word| word & (1 << (bit & 63)) != 0)
+                {
+                    self.verify(self.long.get(roll), at - 3, bytes, &mut hit);
+                }
+            }
+        }
+        // A one-byte literal may end the text.
+        if has_short {
+            if let Some(&last) = bytes.last() {
+                let key = u32::from(last.to_ascii_lowercase());
+                if self
+                    .short_filter
+                    .get(key as usize >> 6)
+                    .is_some_and(|word| word & (1 << (key & 63)) != 0)
+                {
+                    self.verify(self.short.get(key), bytes.len() - 1, bytes, &mut hit);
+                }
+            }
+        }
+    }
+
+    /// Whether [`Scanner::scan`] needs folded text even when it is ASCII.
+    pub fn needs_folded(&self) -> bool {
+        self.small.is_some()
+    }
+
+    #[inline]
+    fn verify(
+        &self,
+        anchors: &[Anchored],
+        at: usize,
+        bytes: &[u8],
+        hit: &mut impl FnMut(u32, usize, usize),
+    ) {
+        for a in anchors {
+            let Some(start) = at.checked_sub(a.offset as usize) else {
+                continue;
+            };
+            let Some(lit) = self.literals.get(a.literal as usize) else {
+                continue;
+            };
+            let end = start + lit.len();
+            if bytes
+                .get(start..end)
+                .is_some_and(|found| found.eq_ignore_ascii_case(lit))
+            {
+                hit(self.base + a.literal, start, end);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all_hits(lits: &[&str], text: &str) -> Vec<(u32, usize, usize)> {
+        let lits: Vec<String> = lits.iter().map(|s| (*s).to_string()).collect();
+        let scanner = Scanner::new(10, &lits);
+        let mut out = Vec::new();
+        scanner.scan(text, |id, s, e| out.push((id, s, e)));
+        out.sort_unstable();
+        out
+    }
+
+    #[test]
+    fn finds_every_occurrence_overlapping_included() {
+        let hits = all_hits(
+            &["\\cmd.exe", "cmd.exe", ".exe", "ab", "abc", "x", "exe /c"],
+            "c:\\cmd.exe /c abab x",
+        );
+        assert_eq!(
+            hits,
+            [
+                (10, 2, 10),
+                (11, 3, 10),
+                (12, 6, 10),
+                (13, 14, 16),
+                (13, 16, 18),
+                (15, 8, 9),
+                (15, 19, 20),
+                (16, 7, 13),
+            ]
+        );
+        assert_eq!(
+            all_hits(&["aaaa"], "aaaaaa"),
+            [(10, 0, 4), (10, 1, 5), (10, 2, 6)]
+        );
+        assert_eq!(all_hits(&["x"], "x"), [(10, 0, 1)]);
+        assert!(all_hits(&["abcd"], "abc").is_empty());
+    }
+
+    #[test]
+    fn ascii_case_is_ignored_by_large_sets() {
+        let mut lits: Vec<String> = (0..100).map(|i| format!("zz{i:03}")).collect();
+        lits.push("cmd.exe".into());
+        let scanner = Scanner::new(0, &lits);
+        assert!(!scanner.needs_folded());
+        let mut out = Vec::new();
+        scanner.scan("C:\\CMD.EXE zz007", |id, s, e| out.push((id, s, e)));
+        out.sort_unstable();
+        assert_eq!(out, [(7, 11, 16), (100, 3, 10)]);
+    }
+
+    #[test]
+    fn agrees_with_a_naive_search() {
+        let lits = [
+            "\\windows\\system32\\",
+            "\\windows\\",
+            "system32",
+            "32\\cmd",
+            "powershell",
+            "-enc",
+            " -e ",
+            "shell",
+            "ll -",
+            "e",
+            "ow",
+            "xyz",
+            "wer",
+        ];
+        let text = "c:\\windows\\system32\\cmd.exe /c powershell -enc aaa -e bbb xyz";
+        let mut expected = Vec::new();
+        for (i, lit) in lits.iter().enumerate() {
+            let mut from = 0;
+            while let Some(pos) = text.get(from..).and_then(|t| t.find(lit)) {
+                let start = from + pos;
+                expected.push((10 + i as u32, start, start + lit.len()));
+                from = start + 1;
+            }
+        }
+        expected.sort_unstable();
+        assert_eq!(all_hits(&lits, text), expected);
+        // The same as a large (anchored) set.
+        let mut many: Vec<String> = lits.iter().map(|s| (*s).to_string()).collect();
+        many.extend((0..70).map(|i| format!("#{i}#")));
+        let scanner = Scanner::new(10, &many);
+        let mut out = Vec::new();
+        scanner.scan(text, |id, s, e| out.push((id, s, e)));
+        out.sort_unstable();
+        assert_eq!(out, expected);
+    }
+}
