@@ -12,7 +12,7 @@ pub(crate) enum MapCommand {
     /// Map events (JSON lines, JSON, evtx JSON, .evtx) with Sigma rules.
     #[command(after_help = EXIT_CODES)]
     Events(MapEventsArgs),
-    /// Map one command line with Sigma rules.
+    /// Map a command line, or a file of them, with Sigma rules.
     #[command(after_help = EXIT_CODES)]
     Cmdline(MapCmdlineArgs),
     /// Map report text (text, Markdown, HTML): ATT&CK ids and names, a model of ATT&CK's
@@ -91,8 +91,17 @@ pub(crate) enum Platform {
 #[derive(Debug, Args)]
 pub(crate) struct MapCmdlineArgs {
     /// The command line, e.g. "powershell.exe -enc SQBFAFgA…".
-    #[arg(value_name = "COMMAND_LINE")]
-    pub command_line: String,
+    #[arg(
+        value_name = "COMMAND_LINE",
+        required_unless_present = "file",
+        conflicts_with = "file"
+    )]
+    pub command_line: Option<String>,
+
+    /// Read command lines from this file instead, one a line (blank lines and lines starting
+    /// with `#` are skipped).
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
 
     /// The executable's path (default: the command line's first word).
     #[arg(long)]

@@ -383,26 +383,47 @@ fn cmdline(
     check_confidence(args.options.min_confidence)?;
     let (engine, rules) = engine(&args.rules)?;
     let (kb, _) = load(attack)?;
-    let command_line = CommandLine {
-        command_line: args.command_line.clone(),
-        image: args.image.clone(),
-        parent: args.parent.clone(),
-        user: args.user.clone(),
-        host: args.host.clone(),
-        platform: args.platform.map(|p| {
-            match p {
-                Platform::Windows => "windows",
-                Platform::Linux => "linux",
-                Platform::Macos => "macos",
+    let platform = args.platform.map(|p| {
+        match p {
+            Platform::Windows => "windows",
+            Platform::Linux => "linux",
+            Platform::Macos => "macos",
+        }
+        .to_owned()
+    });
+    let mut command_lines = Vec::new();
+    let mut skipped = Vec::new();
+    if let Some(path) = &args.file {
+        for item in read::open(path, InputKind::CommandLines)? {
+            match item {
+                Ok(Observation::CommandLine(line)) => command_lines.push(line),
+                Ok(_) => {}
+                Err(error) => skipped.push(error.to_string()),
             }
-            .to_owned()
-        }),
-        origin: Some(Origin {
-            file: None,
-            record: 1,
-        }),
-    };
-    let mut mappings = engine.map_command_line(&command_line);
+        }
+    }
+    if let Some(text) = &args.command_line {
+        command_lines.push(CommandLine {
+            command_line: text.clone(),
+            origin: Some(Origin {
+                file: None,
+                record: 1,
+            }),
+            ..CommandLine::default()
+        });
+    }
+    let mut mappings = MappingSet::new();
+    for mut command_line in command_lines {
+        command_line.image = args.image.clone().or(command_line.image);
+        command_line.parent = args.parent.clone().or(command_line.parent);
+        command_line.user = args.user.clone().or(command_line.user);
+        command_line.host = args.host.clone().or(command_line.host);
+        command_line.platform = platform.clone().or(command_line.platform);
+        mappings.merge(engine.map_command_line(&command_line));
+    }
+    for error in &skipped {
+        writeln!(std::io::stderr(), "ttpmap: skipped {error}")?;
+    }
     mappings.resolve(&kb);
     let mappings = mappings.with_min_confidence(args.options.min_confidence);
     let document = Document {

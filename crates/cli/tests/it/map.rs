@@ -173,3 +173,20 @@ fn bad_options_are_errors() {
         out.stderr
     );
 }
+
+#[test]
+fn a_file_of_command_lines_maps_each() {
+    let out = TestCommand::new("map")
+        .args(["map", "cmdline", "--format", "json", "--file"])
+        .arg(testdata("events/command-lines.txt"))
+        .run();
+    out.assert_code(0);
+    let document: Value = out.json();
+    assert!(
+        !document["techniques"].as_array().unwrap().is_empty(),
+        "{document}"
+    );
+    let out = TestCommand::new("map").args(["map", "cmdline"]).run();
+    out.assert_code(2);
+    assert!(out.stderr.contains("COMMAND_LINE"), "{}", out.stderr);
+}
