@@ -201,6 +201,21 @@ impl LazyRegex {
     }
 }
 
+/// Needles safe for a case-insensitive expression: Unicode case folding
+/// also matches `ſ` for `s` and Greek variants that lower-casing leaves
+/// apart, so each needle keeps its longest piece without `s` or non-ASCII
+/// characters (`None` when one keeps nothing).
+fn caseless_safe(set: &[String]) -> Option<Vec<String>> {
+    set.iter()
+        .map(|n| {
+            n.split(|c: char| c == 's' || !c.is_ascii())
+                .max_by_key(|piece| piece.len())
+                .filter(|piece| !piece.is_empty())
+                .map(str::to_string)
+        })
+        .collect()
+}
+
 /// Folded literals one of which occurs in every text `pattern` matches
 /// (`None` when no such set is found). A conservative reading of the
 /// syntax: concatenated plain characters, escaped punctuation, groups
@@ -805,7 +820,10 @@ impl Compiler<'_> {
                             message,
                         })
                     })?;
-                    let required = regex_needles(&text);
+                    let mut required = regex_needles(&text);
+                    if i || text.contains("(?") {
+                        required = required.and_then(|set| caseless_safe(&set));
+                    }
                     regex.needles = required.clone().unwrap_or_default();
                     regex.id = *self.next_test;
                     *self.next_test += 1;
@@ -1325,6 +1343,15 @@ mod tests {
         let texts: Vec<String> = variants.iter().map(Pattern::display).collect();
         assert!(texts.contains(&" /a x-y -b -".to_string()));
         assert!(texts.contains(&" \u{2014}a x-y \u{2015}b -".to_string()));
+    }
+
+    #[test]
+    fn caseless_needles_avoid_s() {
+        assert_eq!(
+            caseless_safe(&["powershell".into(), "\\cmd.exe".into()]),
+            Some(vec!["power".into(), "\\cmd.exe".into()])
+        );
+        assert_eq!(caseless_safe(&["ss".into()]), None);
     }
 
     #[test]

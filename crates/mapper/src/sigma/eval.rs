@@ -574,10 +574,7 @@ impl<'e, 's> Ctx<'e, 's> {
                     .index
                     .test_literals(regex.id)
                     .is_some_and(|literals| !literals.is_empty() && !self.literal_hit(literals));
-                !impossible
-                    && self
-                        .text(slot, true)
-                        .is_some_and(|t| regex.is_match(t))
+                !impossible && self.text(slot, true).is_some_and(|t| regex.is_match(t))
             }
             Test::Str {
                 set,

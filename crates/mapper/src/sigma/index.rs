@@ -20,8 +20,8 @@ use crate::event::{Event, LogSource};
 
 use super::condition::Cond;
 use super::detection::{Detection, Target, Test, NEEDLE_SCORE_CAP};
-use super::rule::Rule;
 use super::pattern::AT_ANY;
+use super::rule::Rule;
 use super::scan::Scanner;
 
 /// Whether a literal is selective enough for a rule's requirement: four

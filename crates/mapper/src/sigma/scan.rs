@@ -34,6 +34,9 @@ struct Table {
     slots: Vec<(u32, u32, u32)>,
     entries: Vec<Anchored>,
     mask: usize,
+    /// `32 - log2(slots)`: slots are chosen by the hash's high bits (its
+    /// low bits depend on the key's low bits only).
+    shift: u32,
 }
 
 fn mix(key: u32) -> u32 {
@@ -47,6 +50,7 @@ impl Table {
             slots: vec![(0, 0, 0); size],
             entries: Vec::new(),
             mask: size - 1,
+            shift: 32 - size.trailing_zeros(),
         };
         let mut keys: Vec<(u32, Vec<Anchored>)> = groups.into_iter().collect();
         keys.sort_by_key(|(k, _)| *k);
@@ -54,7 +58,7 @@ impl Table {
             let start = table.entries.len() as u32;
             table.entries.extend(list);
             let end = table.entries.len() as u32;
-            let mut at = mix(key) as usize & table.mask;
+            let mut at = table.slot(key);
             loop {
                 match table.slots.get_mut(at) {
                     Some(slot) if slot.2 == 0 => {
@@ -69,8 +73,12 @@ impl Table {
         table
     }
 
+    fn slot(&self, key: u32) -> usize {
+        (mix(key).checked_shr(self.shift).unwrap_or(0) as usize) & self.mask
+    }
+
     fn get(&self, key: u32) -> &[Anchored] {
-        let mut at = mix(key) as usize & self.mask;
+        let mut at = self.slot(key);
         loop {
             match self.slots.get(at) {
                 Some(&(k, start, end)) if end != 0 => {
@@ -220,6 +228,11 @@ impl Scanner {
     /// needs no folding first).
     pub fn scan(&self, text: &str, mut hit: impl FnMut(u32, usize, usize)) {
         if let Some(small) = &self.small {
+            // Most texts hold none of a few literals: a search that can skip
+            // ahead says so faster than the overlapping one.
+            if !small.is_match(text) {
+                return;
+            }
             if let Ok(found) = small.try_find_overlapping_iter(text) {
                 for m in found {
                     hit(self.base + m.pattern().as_u32(), m.start(), m.end());
