@@ -53,13 +53,20 @@ pub struct EventStats {
 }
 
 impl EventStats {
-    fn merge(&mut self, other: EventStats) {
+    /// Add the counts of another run (its errors too, up to the kept
+    /// number).
+    pub fn merge(&mut self, other: EventStats) {
         self.events += other.events;
         self.matched += other.matched;
         self.unrouted += other.unrouted;
         self.skipped += other.skipped;
         self.rule_matches += other.rule_matches;
         self.matches_without_technique += other.matches_without_technique;
+        for error in other.errors {
+            if self.errors.len() < KEPT_ERRORS {
+                self.errors.push(error);
+            }
+        }
         for (rule, n) in other.per_rule {
             *self.per_rule.entry(rule).or_default() += n;
         }

@@ -264,7 +264,7 @@ fn events(
             bar.inc(1);
         }
         mappings.merge(set);
-        merge_stats(&mut stats, part);
+        stats.merge(part);
     }
     if let Some(bar) = bar {
         bar.finish_and_clear();
@@ -355,23 +355,6 @@ fn event_files(given: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
         }
     }
     Ok(files)
-}
-
-fn merge_stats(total: &mut EventStats, part: EventStats) {
-    total.events += part.events;
-    total.matched += part.matched;
-    total.unrouted += part.unrouted;
-    total.skipped += part.skipped;
-    total.rule_matches += part.rule_matches;
-    total.matches_without_technique += part.matches_without_technique;
-    for error in part.errors {
-        if total.errors.len() < 20 {
-            total.errors.push(error);
-        }
-    }
-    for (rule, n) in part.per_rule {
-        *total.per_rule.entry(rule).or_default() += n;
-    }
 }
 
 fn cmdline(
