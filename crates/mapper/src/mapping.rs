@@ -135,20 +135,21 @@ impl MappingSet {
         if duplicate {
             return;
         }
-        if mapping.evidence.len() < EVIDENCE_SAMPLES {
-            mapping.evidence.push(evidence);
-        } else if let Some(weakest) = mapping
-            .evidence
-            .iter_mut()
-            .min_by(|a, b| a.confidence.total_cmp(&b.confidence))
-        {
-            if weakest.confidence < evidence.confidence {
-                *weakest = evidence;
+        // Kept strongest first, so the weakest sample is the last one.
+        if mapping.evidence.len() >= EVIDENCE_SAMPLES {
+            if mapping
+                .evidence
+                .last()
+                .is_some_and(|weakest| weakest.confidence >= evidence.confidence)
+            {
+                return;
             }
+            mapping.evidence.pop();
         }
-        mapping
+        let at = mapping
             .evidence
-            .sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
+            .partition_point(|e| e.confidence >= evidence.confidence);
+        mapping.evidence.insert(at, evidence);
     }
 
     /// Everything in `other`, added to this set.

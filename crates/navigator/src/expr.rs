@@ -1113,64 +1113,64 @@ impl<'a> Parser<'a> {
 
     /// Comparisons; a chain `a < b <= c` is one node, as in math.js.
     fn relational(&mut self) -> Result<Node, ParseError> {
-        let first = self.additive()?;
-        let mut rest = Vec::new();
-        loop {
-            let op = match self.tok.kind {
-                Kind::Eq => CmpOp::Eq,
-                Kind::Ne => CmpOp::Ne,
-                Kind::Lt => CmpOp::Lt,
-                Kind::Le => CmpOp::Le,
-                Kind::Gt => CmpOp::Gt,
-                Kind::Ge => CmpOp::Ge,
-                _ => break,
-            };
-            self.advance()?;
-            rest.push((op, self.additive()?));
-        }
-        Ok(if rest.is_empty() {
-            first
-        } else {
-            Node::Compare(Box::new(first), rest)
-        })
+        self.chain(
+            Self::additive,
+            |kind| match kind {
+                Kind::Eq => Some(CmpOp::Eq),
+                Kind::Ne => Some(CmpOp::Ne),
+                Kind::Lt => Some(CmpOp::Lt),
+                Kind::Le => Some(CmpOp::Le),
+                Kind::Gt => Some(CmpOp::Gt),
+                Kind::Ge => Some(CmpOp::Ge),
+                _ => None,
+            },
+            Node::Compare,
+        )
     }
 
     fn additive(&mut self) -> Result<Node, ParseError> {
-        let first = self.multiplicative()?;
-        let mut rest = Vec::new();
-        loop {
-            let op = match self.tok.kind {
-                Kind::Plus => AddOp::Add,
-                Kind::Minus => AddOp::Sub,
-                _ => break,
-            };
-            self.advance()?;
-            rest.push((op, self.multiplicative()?));
-        }
-        Ok(if rest.is_empty() {
-            first
-        } else {
-            Node::Sum(Box::new(first), rest)
-        })
+        self.chain(
+            Self::multiplicative,
+            |kind| match kind {
+                Kind::Plus => Some(AddOp::Add),
+                Kind::Minus => Some(AddOp::Sub),
+                _ => None,
+            },
+            Node::Sum,
+        )
     }
 
     fn multiplicative(&mut self) -> Result<Node, ParseError> {
-        let first = self.unary()?;
+        self.chain(
+            Self::unary,
+            |kind| match kind {
+                Kind::Star => Some(MulOp::Mul),
+                Kind::Slash => Some(MulOp::Div),
+                Kind::Percent | Kind::Mod => Some(MulOp::Mod),
+                _ => None,
+            },
+            Node::Product,
+        )
+    }
+
+    /// `operand (op operand)*`, kept flat: the first operand and the
+    /// (operator, operand) pairs after it, or the operand alone.
+    fn chain<Op>(
+        &mut self,
+        operand: fn(&mut Self) -> Result<Node, ParseError>,
+        op_of: fn(&Kind<'_>) -> Option<Op>,
+        make: fn(Box<Node>, Vec<(Op, Node)>) -> Node,
+    ) -> Result<Node, ParseError> {
+        let first = operand(self)?;
         let mut rest = Vec::new();
-        loop {
-            let op = match self.tok.kind {
-                Kind::Star => MulOp::Mul,
-                Kind::Slash => MulOp::Div,
-                Kind::Percent | Kind::Mod => MulOp::Mod,
-                _ => break,
-            };
+        while let Some(op) = op_of(&self.tok.kind) {
             self.advance()?;
-            rest.push((op, self.unary()?));
+            rest.push((op, operand(self)?));
         }
         Ok(if rest.is_empty() {
             first
         } else {
-            Node::Product(Box::new(first), rest)
+            make(Box::new(first), rest)
         })
     }
 

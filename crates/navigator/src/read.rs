@@ -302,7 +302,7 @@ fn strip_trailing_commas(text: &str) -> (String, Vec<(usize, usize)>) {
     let mut removed = Vec::new();
     let mut in_string = false;
     let mut escaped = false;
-    let mut pending: Option<(usize, String, (usize, usize))> = None;
+    let mut pending: Option<(String, (usize, usize))> = None;
     let (mut line, mut column) = (1, 0);
     for c in text.chars() {
         if c == '\n' {
@@ -322,7 +322,7 @@ fn strip_trailing_commas(text: &str) -> (String, Vec<(usize, usize)>) {
             }
             continue;
         }
-        if let Some((_, whitespace, position)) = &mut pending {
+        if let Some((whitespace, position)) = &mut pending {
             if c.is_whitespace() {
                 whitespace.push(c);
                 continue;
@@ -338,7 +338,7 @@ fn strip_trailing_commas(text: &str) -> (String, Vec<(usize, usize)>) {
             out.push_str(&whitespace);
         }
         match c {
-            ',' => pending = Some((out.len(), String::new(), (line, column))),
+            ',' => pending = Some((String::new(), (line, column))),
             '"' => {
                 in_string = true;
                 out.push(c);
@@ -346,7 +346,7 @@ fn strip_trailing_commas(text: &str) -> (String, Vec<(usize, usize)>) {
             _ => out.push(c),
         }
     }
-    if let Some((_, whitespace, _)) = pending {
+    if let Some((whitespace, _)) = pending {
         out.push(',');
         out.push_str(&whitespace);
     }
