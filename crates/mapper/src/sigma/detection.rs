@@ -134,6 +134,13 @@ pub(crate) enum Test {
     },
 }
 
+/// The lazy DFA's cache limit of a regular expression. The `regex`
+/// crate's 2 MiB is too little for bounded repetitions of Unicode classes
+/// (SigmaHQ's `-k\s\w{1,64}`): their search then falls back to a
+/// backtracker, twenty times slower. The cache grows only as states are
+/// made, so most expressions use a small part of it.
+const DFA_SIZE_LIMIT: usize = 16 << 20;
+
 /// A regular expression checked when loaded and compiled when first
 /// used (most rules never see an event that needs theirs).
 #[derive(Debug)]
@@ -187,7 +194,8 @@ impl LazyRegex {
         builder
             .case_insensitive(i)
             .multi_line(m)
-            .dot_matches_new_line(s);
+            .dot_matches_new_line(s)
+            .dfa_size_limit(DFA_SIZE_LIMIT);
         builder
     }
 

@@ -9,6 +9,7 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -16,7 +17,7 @@ use crate::event::Event;
 
 use super::condition::Cond;
 use super::detection::{parse_ip, CmpOp, Conj, Detection, FieldTable, Item, RefMode, Target, Test};
-use super::index::Index;
+use super::index::{Index, Plan};
 use super::pattern::{fold, fold_into, is_folded, AT_ANY, AT_END, AT_START, WHOLE};
 use super::scan::Scanner;
 
@@ -44,6 +45,12 @@ pub(crate) struct Scratch {
     names: Vec<(Box<str>, u32)>,
     /// The [`FieldTable`] stamp `names` were looked up in.
     names_stamp: u64,
+    /// The last plan used: its index's stamp, its groups, the plan.
+    plan: Option<(u64, Vec<u32>, Arc<Plan>)>,
+    /// The values of the event one after the other (keyword scan), and
+    /// where each ends.
+    values: String,
+    value_ends: Vec<u32>,
 }
 
 impl Scratch {
@@ -150,8 +157,8 @@ pub(crate) struct Ctx<'e, 's> {
     slots: Vec<Slot<'e>>,
     s: &'s mut Scratch,
     any: Option<Vec<AnyValue<'e>>>,
-    /// The selected groups that search keywords.
-    keyword_groups: Vec<u32>,
+    /// The scanners of the selected groups.
+    plan: Option<Arc<Plan>>,
     /// Whether the keyword literals were scanned.
     keywords_scanned: bool,
 }
@@ -208,7 +215,7 @@ fn record(
     flags: Option<(&mut Vec<u8>, &mut Vec<u32>)>,
     candidates: &mut [u64],
 ) {
-    let text = if folded || (text.is_ascii() && !scanner.needs_folded()) || is_folded(text) {
+    let text = if folded || text.is_ascii() || is_folded(text) {
         text
     } else {
         buffer.clear();
@@ -304,32 +311,44 @@ impl<'e, 's> Ctx<'e, 's> {
             slots,
             s,
             any: None,
-            keyword_groups: Vec::new(),
+            plan: None,
             keywords_scanned: false,
         }
     }
 
-    /// Select the groups of the event's log sources and mark their rules
-    /// without requirement as candidates.
+    /// Select the groups of the event's log sources, mark their rules
+    /// without requirement as candidates, and find their plan.
     pub fn select(&mut self, event: &Event) {
+        let index = self.index;
         let Scratch {
             groups,
             group_mask,
             candidates,
+            plan,
             ..
         } = &mut *self.s;
-        self.index.select(event, groups);
+        index.select(event, groups);
         for &gid in groups.iter() {
             set_bit(group_mask, gid);
-            if let Some(group) = self.index.groups.get(gid as usize) {
-                if group.keywords.is_some() {
-                    self.keyword_groups.push(gid);
-                }
+            if let Some(group) = index.groups.get(gid as usize) {
                 for &rule in &group.always {
                     set_bit(candidates, rule);
                 }
             }
         }
+        // Events of one source select the same groups: the thread keeps
+        // the last plan.
+        let cached = match plan {
+            Some((stamp, for_groups, p)) if *stamp == index.stamp && for_groups == groups => {
+                Arc::clone(p)
+            }
+            _ => {
+                let p = index.plan(groups);
+                *plan = Some((index.stamp, groups.clone(), Arc::clone(&p)));
+                p
+            }
+        };
+        self.plan = Some(cached);
     }
 
     /// The candidate bitset (give it back with [`Ctx::give_candidates`]).
@@ -354,12 +373,16 @@ impl<'e, 's> Ctx<'e, 's> {
     /// each literal occurs and mark the rules requiring it.
     pub fn scan(&mut self) {
         let index = self.index;
+        let plan = match &self.plan {
+            Some(plan) => Arc::clone(plan),
+            None => index.plan(&(0..index.groups.len() as u32).collect::<Vec<_>>()),
+        };
         let mut buffer = String::new();
         for i in 0..self.slots.len() {
             let Some(slot) = self.slots.get(i) else {
                 break;
             };
-            let Some(scanner) = index.scanner(slot.field) else {
+            let Some(scanner) = plan.scanner(slot.field) else {
                 continue;
             };
             let value = slot.value;
@@ -413,28 +436,27 @@ impl<'e, 's> Ctx<'e, 's> {
                 slot.scanned = true;
             }
         }
-        for gid in std::mem::take(&mut self.keyword_groups) {
-            self.scan_keywords(gid, &mut buffer);
+        if let Some(scanner) = &plan.keywords {
+            self.scan_keywords(scanner);
         }
         self.keywords_scanned = true;
     }
 
-    /// Run group `gid`'s keyword automaton over every value of the event.
-    fn scan_keywords(&mut self, gid: u32, buffer: &mut String) {
+    /// Run the keyword scanner over every value of the event: once over
+    /// all of them one after the other (folded where needed), each
+    /// occurrence placed in its value.
+    fn scan_keywords(&mut self, scanner: &Scanner) {
         let index = self.index;
-        let Some(scanner) = index
-            .groups
-            .get(gid as usize)
-            .and_then(|g| g.keywords.as_ref())
-        else {
-            return;
-        };
         let Scratch {
             flags,
             touched,
             candidates,
+            values,
+            value_ends,
             ..
         } = &mut *self.s;
+        values.clear();
+        value_ends.clear();
         for (_, value) in self.event.fields() {
             let items: &[Value] = match value {
                 Value::Array(items) => items,
@@ -442,17 +464,55 @@ impl<'e, 's> Ctx<'e, 's> {
             };
             for item in items {
                 if let Some(text) = scalar_text(item) {
-                    record(
-                        index,
-                        scanner,
-                        (&text, false),
-                        buffer,
-                        Some((&mut *flags, &mut *touched)),
-                        candidates,
-                    );
+                    if !values.is_empty() {
+                        // No occurrence spans two values (see below); a
+                        // separator only keeps them from touching.
+                        values.push('\0');
+                    }
+                    if text.is_ascii() || is_folded(&text) {
+                        values.push_str(&text);
+                    } else {
+                        fold_into(&text, values);
+                    }
+                    value_ends.push(values.len() as u32);
                 }
             }
         }
+        scanner.scan(values, |id, start, end| {
+            // The value the occurrence starts in; one ending past it spans
+            // two values and is no occurrence.
+            let at = value_ends.partition_point(|&e| (e as usize) <= start);
+            let Some(&value_end) = value_ends.get(at) else {
+                return;
+            };
+            let value_end = value_end as usize;
+            let value_start = match at.checked_sub(1).and_then(|p| value_ends.get(p)) {
+                Some(&e) => e as usize + 1,
+                None => 0,
+            };
+            if end > value_end || start < value_start {
+                return;
+            }
+            let mut kind = AT_ANY;
+            if start == value_start {
+                kind |= AT_START;
+            }
+            if end == value_end {
+                kind |= AT_END;
+                if start == value_start {
+                    kind |= WHOLE;
+                }
+            }
+            if let Some(f) = flags.get_mut(id as usize) {
+                if *f == 0 {
+                    touched.push(id);
+                }
+                *f |= kind;
+            }
+            for &rule in index.marks(id) {
+                set_bit(candidates, rule);
+            }
+        });
     }
 
     /// Whether one of `literals` occurred as needed.

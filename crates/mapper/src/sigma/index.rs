@@ -3,11 +3,15 @@
 //! * Rules are grouped by log source; an event selects the groups covering
 //!   its log sources.
 //! * Every case-folded literal of every rule's field tests (exact values,
-//!   prefixes, suffixes, substrings) gets an id, and each field one
-//!   [`Scanner`] over its literals. An event runs each scanner once over
-//!   the field's folded text and records, per literal, where it occurred
-//!   (anywhere, at the start, at the end, as the whole text). A rule's
-//!   literal tests then read those records instead of searching.
+//!   prefixes, suffixes, substrings) gets an id. The groups an event
+//!   selects have a [`Plan`]: per field a [`Scanner`] over the literals of
+//!   those groups' rules only, and one over their keyword literals. Plans
+//!   are built when a set of groups is first seen and kept (events of one
+//!   source select the same groups). An event runs each scanner of its
+//!   plan once over the field's folded text and records, per literal,
+//!   where it occurred (anywhere, at the start, at the end, as the whole
+//!   text). A rule's literal tests then read those records instead of
+//!   searching.
 //! * Each rule *requires* a set of (field, literal) pairs, one of which
 //!   occurs whenever the rule matches (chosen from its condition: the most
 //!   selective search of an `and`, all of an `or`, nothing under `not`).
@@ -15,6 +19,8 @@
 //!   without requirement, are evaluated.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use crate::event::{Event, LogSource};
 
@@ -45,6 +51,34 @@ const NONE: u32 = u32::MAX;
 /// event) is `KEYWORDS - g`.
 const KEYWORDS: u32 = u32::MAX - 1;
 
+/// At most this many plans are kept; events selecting other sets of groups
+/// use the plan of every group.
+const MAX_PLANS: usize = 64;
+
+/// Tells indexes apart (a thread's cached plan belongs to one).
+static STAMPS: AtomicU64 = AtomicU64::new(1);
+
+/// The scanners an event selecting some set of groups runs.
+#[derive(Debug)]
+pub(crate) struct Plan {
+    /// Field id → index into `scanners` ([`NONE`]: no literal).
+    scanner_of: Vec<u32>,
+    scanners: Vec<Scanner>,
+    /// The scanner of the groups' keyword literals (run on every value of
+    /// the event).
+    pub keywords: Option<Scanner>,
+}
+
+impl Plan {
+    /// The scanner of a field.
+    pub fn scanner(&self, field: u32) -> Option<&Scanner> {
+        match self.scanner_of.get(field as usize) {
+            Some(&at) if at != NONE => self.scanners.get(at as usize),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug)]
 pub(crate) struct Index {
     pub groups: Vec<Group>,
@@ -52,9 +86,20 @@ pub(crate) struct Index {
     uncategorized: Vec<u32>,
     /// The group of each rule.
     pub rule_group: Vec<u32>,
-    /// Field id → index into `scanners` ([`NONE`]: no literal).
-    scanner_of: Vec<u32>,
-    pub scanners: Vec<Scanner>,
+    /// How many fields there are.
+    fields: usize,
+    /// Literal id → its field (or keyword pseudo field) and folded text.
+    literal_field: Vec<u32>,
+    literal_text: Vec<Box<str>>,
+    /// Literal id → the groups whose rules use it.
+    user_starts: Vec<u32>,
+    user_groups: Vec<u32>,
+    /// Plans by the (sorted) groups they are for.
+    plans: RwLock<HashMap<Box<[u32]>, Arc<Plan>>>,
+    /// The plan of every group.
+    every: OnceLock<Arc<Plan>>,
+    /// This index among all.
+    pub stamp: u64,
     /// Literal id → the rules it makes candidates (`mark_rules[mark_starts[l]..mark_starts[l + 1]]`).
     mark_starts: Vec<u32>,
     mark_rules: Vec<u32>,
@@ -72,9 +117,6 @@ pub(crate) struct Group {
     pub logsource: LogSource,
     /// Rules evaluated on every event of the group (no requirement).
     pub always: Vec<u32>,
-    /// The scanner of the group's keyword literals (run on every value of
-    /// the event).
-    pub keywords: Option<Scanner>,
 }
 
 /// The better of two requirements (longer shortest literal, fewer pairs).
@@ -207,7 +249,6 @@ impl Index {
             groups.push(Group {
                 logsource: logsource.clone(),
                 always: Vec::new(),
-                keywords: None,
             });
         }
 
@@ -215,9 +256,12 @@ impl Index {
         let mut registry = Registry::default();
         let mut test_refs: Vec<Option<Vec<(u32, u32, u8)>>> = vec![Some(Vec::new()); tests];
         let mut marks: Vec<(u32, u32, u32)> = Vec::new();
+        // (field, local id, group) of every literal a rule uses.
+        let mut uses: Vec<(u32, u32, u32)> = Vec::new();
         for (ri, rule) in rules.iter().enumerate() {
             let detection = &rule.detection;
-            let keywords = KEYWORDS - rule_group.get(ri).copied().unwrap_or(0);
+            let gid = rule_group.get(ri).copied().unwrap_or(0);
+            let keywords = KEYWORDS - gid;
             for search in &detection.searches {
                 for conj in &search.alts {
                     for item in &conj.items {
@@ -231,6 +275,7 @@ impl Index {
                                     for needle in &regex.needles {
                                         let (f, local) = registry.register(field, needle);
                                         refs.push((f, local, AT_ANY));
+                                        uses.push((f, local, gid));
                                     }
                                 }
                             }
@@ -252,6 +297,7 @@ impl Index {
                                 for (literal, kind) in set.literals() {
                                     let (f, local) = registry.register(field, literal);
                                     list.push((f, local, kind));
+                                    uses.push((f, local, gid));
                                 }
                             }
                         }
@@ -262,37 +308,33 @@ impl Index {
                 for (field, needle) in req {
                     let (f, local) = registry.register(field, &needle);
                     marks.push((f, local, ri as u32));
+                    uses.push((f, local, gid));
                 }
-            } else {
-                let gid = rule_group.get(ri).copied().unwrap_or(0);
-                if let Some(g) = groups.get_mut(gid as usize) {
-                    g.always.push(ri as u32);
-                }
+            } else if let Some(g) = groups.get_mut(gid as usize) {
+                g.always.push(ri as u32);
             }
         }
+        uses.sort_unstable();
+        uses.dedup();
 
-        // One scanner per field; global literal ids.
-        let mut scanner_of = vec![NONE; fields];
-        let mut scanners = Vec::new();
+        // Global literal ids, field after field.
         let mut base_of: HashMap<u32, u32> = HashMap::new();
-        let mut literals = 0u32;
-        for (field, (_, list)) in &registry.fields {
-            base_of.insert(*field, literals);
-            let scanner = Scanner::new(literals, list);
-            if (*field as usize) >= fields {
-                let gid = KEYWORDS - *field;
-                if let Some(g) = groups.get_mut(gid as usize) {
-                    g.keywords = Some(scanner);
-                }
-            } else {
-                if let Some(slot) = scanner_of.get_mut(*field as usize) {
-                    *slot = scanners.len() as u32;
-                }
-                scanners.push(scanner);
-            }
-            literals += list.len() as u32;
+        let mut literal_field = Vec::new();
+        let mut literal_text = Vec::new();
+        for (field, (_, list)) in std::mem::take(&mut registry.fields) {
+            base_of.insert(field, literal_field.len() as u32);
+            literal_field.extend(std::iter::repeat_n(field, list.len()));
+            literal_text.extend(list.into_iter().map(String::into_boxed_str));
         }
+        let literals = literal_field.len() as u32;
         let global = |field: u32, local: u32| base_of.get(&field).map(|b| b + local);
+        let mut user_rows: Vec<Vec<u32>> = vec![Vec::new(); literals as usize];
+        for (field, local, gid) in uses {
+            if let Some(row) = global(field, local).and_then(|id| user_rows.get_mut(id as usize)) {
+                row.push(gid);
+            }
+        }
+        let (user_starts, user_groups) = csr(&user_rows);
 
         let mut mark_rows: Vec<Vec<u32>> = vec![Vec::new(); literals as usize];
         for (field, local, rule) in marks {
@@ -330,8 +372,14 @@ impl Index {
             by_category,
             uncategorized,
             rule_group,
-            scanner_of,
-            scanners,
+            fields,
+            literal_field,
+            literal_text,
+            user_starts,
+            user_groups,
+            plans: RwLock::new(HashMap::new()),
+            every: OnceLock::new(),
+            stamp: STAMPS.fetch_add(1, Ordering::Relaxed),
             mark_starts,
             mark_rules,
             test_starts,
@@ -341,11 +389,82 @@ impl Index {
         }
     }
 
-    /// The scanner of a field.
-    pub fn scanner(&self, field: u32) -> Option<&Scanner> {
-        match self.scanner_of.get(field as usize) {
-            Some(&at) if at != NONE => self.scanners.get(at as usize),
-            _ => None,
+    /// The plan of the (sorted) groups `groups`: built when first asked
+    /// for, then kept.
+    pub fn plan(&self, groups: &[u32]) -> Arc<Plan> {
+        if groups.len() == self.groups.len() {
+            return self.every();
+        }
+        if let Some(plan) = self.plans.read().ok().and_then(|p| p.get(groups).cloned()) {
+            return plan;
+        }
+        let Ok(mut plans) = self.plans.write() else {
+            return self.every();
+        };
+        if let Some(plan) = plans.get(groups) {
+            return Arc::clone(plan);
+        }
+        if plans.len() >= MAX_PLANS {
+            drop(plans);
+            return self.every();
+        }
+        let mut selected = vec![0u64; self.groups.len().div_ceil(64)];
+        for &g in groups {
+            if let Some(w) = selected.get_mut(g as usize / 64) {
+                *w |= 1 << (g % 64);
+            }
+        }
+        let plan = Arc::new(self.build_plan(&selected));
+        plans.insert(groups.into(), Arc::clone(&plan));
+        plan
+    }
+
+    /// The plan of every group (for events without log source).
+    fn every(&self) -> Arc<Plan> {
+        Arc::clone(self.every.get_or_init(|| {
+            Arc::new(self.build_plan(&vec![u64::MAX; self.groups.len().div_ceil(64)]))
+        }))
+    }
+
+    /// The scanners of the literals the groups in the bitset `selected` use.
+    fn build_plan(&self, selected: &[u64]) -> Plan {
+        let is_selected = |g: u32| {
+            selected
+                .get(g as usize / 64)
+                .is_some_and(|w| w & (1 << (g % 64)) != 0)
+        };
+        let mut per_field: BTreeMap<u32, (Vec<u32>, Vec<&str>)> = BTreeMap::new();
+        let mut keywords: (Vec<u32>, Vec<&str>) = (Vec::new(), Vec::new());
+        for (id, (&field, text)) in self
+            .literal_field
+            .iter()
+            .zip(&self.literal_text)
+            .enumerate()
+        {
+            let users = row(&self.user_starts, &self.user_groups, id);
+            if !users.iter().any(|&g| is_selected(g)) {
+                continue;
+            }
+            let (ids, texts) = if field as usize >= self.fields {
+                &mut keywords
+            } else {
+                per_field.entry(field).or_default()
+            };
+            ids.push(id as u32);
+            texts.push(text);
+        }
+        let mut scanner_of = vec![NONE; self.fields];
+        let mut scanners = Vec::with_capacity(per_field.len());
+        for (field, (ids, texts)) in per_field {
+            if let Some(slot) = scanner_of.get_mut(field as usize) {
+                *slot = scanners.len() as u32;
+                scanners.push(Scanner::new(&ids, &texts));
+            }
+        }
+        Plan {
+            scanner_of,
+            scanners,
+            keywords: (!keywords.0.is_empty()).then(|| Scanner::new(&keywords.0, &keywords.1)),
         }
     }
 

@@ -101,8 +101,8 @@ impl Table {
 /// the text at once).
 #[derive(Debug, Clone)]
 pub(crate) struct Scanner {
-    /// The global id of literal 0.
-    pub base: u32,
+    /// The id each literal reports.
+    ids: Box<[u32]>,
     /// The automaton of a small set (then the tables are empty).
     small: Option<AhoCorasick>,
     literals: Vec<Box<[u8]>>,
@@ -124,17 +124,19 @@ fn filter_bit(key: u32) -> usize {
 }
 
 impl Scanner {
-    /// A scanner of `literals` (non-empty, folded); literal `i` reports
-    /// id `base + i`. Empty literals never match.
-    pub fn new(base: u32, literals: &[String]) -> Scanner {
-        if literals.len() <= SMALL && literals.iter().all(|l| !l.is_empty()) {
+    /// A scanner of `literals` (folded; several may be equal); literal
+    /// `i` reports id `ids[i]`. Empty literals never match.
+    pub fn new<S: AsRef<str>>(ids: &[u32], literals: &[S]) -> Scanner {
+        let ids: Box<[u32]> = ids.into();
+        if literals.len() <= SMALL && literals.iter().all(|l| !l.as_ref().is_empty()) {
             let small = AhoCorasick::builder()
                 .match_kind(MatchKind::Standard)
-                .build(literals)
+                .ascii_case_insensitive(true)
+                .build(literals.iter().map(AsRef::as_ref))
                 .ok();
             if small.is_some() {
                 return Scanner {
-                    base,
+                    ids,
                     small,
                     literals: Vec::new(),
                     filter: Vec::new(),
@@ -147,7 +149,7 @@ impl Scanner {
         // How many literals contain each 4-byte window.
         let mut common: HashMap<u32, u32> = HashMap::new();
         for lit in literals {
-            let bytes = lit.as_bytes();
+            let bytes = lit.as_ref().as_bytes();
             let mut seen = Vec::new();
             for at in 0..bytes.len().saturating_sub(3) {
                 if let Some(w) = window(bytes, at) {
@@ -163,7 +165,7 @@ impl Scanner {
         let mut filter = vec![0u64; (1usize << FILTER_BITS) / 64];
         let mut short_filter = vec![0u64; 65536 / 64];
         for (i, lit) in literals.iter().enumerate() {
-            let bytes = lit.as_bytes();
+            let bytes = lit.as_ref().as_bytes();
             let literal = i as u32;
             if bytes.len() >= 4 {
                 let best = (0..=bytes.len() - 4)
@@ -209,11 +211,11 @@ impl Scanner {
             }
         }
         Scanner {
-            base,
+            ids,
             small: None,
             literals: literals
                 .iter()
-                .map(|l| l.as_bytes().to_vec().into_boxed_slice())
+                .map(|l| l.as_ref().as_bytes().to_vec().into_boxed_slice())
                 .collect(),
             filter,
             long: Table::new(long),
@@ -223,9 +225,8 @@ impl Scanner {
     }
 
     /// Call `hit(id, start, end)` for every occurrence of every literal in
-    /// `text` (in no particular order). Unless [`Scanner::needs_folded`],
-    /// ASCII case is ignored (the literals are folded, so an ASCII text
-    /// needs no folding first).
+    /// `text` (in no particular order). ASCII case is ignored: the literals
+    /// are folded, so an ASCII text needs no folding first.
     pub fn scan(&self, text: &str, mut hit: impl FnMut(u32, usize, usize)) {
         if let Some(small) = &self.small {
             // Most texts hold none of a few literals: a search that can skip
@@ -235,7 +236,9 @@ impl Scanner {
             }
             if let Ok(found) = small.try_find_overlapping_iter(text) {
                 for m in found {
-                    hit(self.base + m.pattern().as_u32(), m.start(), m.end());
+                    if let Some(&id) = self.ids.get(m.pattern().as_usize()) {
+                        hit(id, m.start(), m.end());
+                    }
                 }
             }
             return;
@@ -283,11 +286,6 @@ impl Scanner {
         }
     }
 
-    /// Whether [`Scanner::scan`] needs folded text even when it is ASCII.
-    pub fn needs_folded(&self) -> bool {
-        self.small.is_some()
-    }
-
     #[inline]
     fn verify(
         &self,
@@ -308,7 +306,9 @@ impl Scanner {
                 .get(start..end)
                 .is_some_and(|found| found.eq_ignore_ascii_case(lit))
             {
-                hit(self.base + a.literal, start, end);
+                if let Some(&id) = self.ids.get(a.literal as usize) {
+                    hit(id, start, end);
+                }
             }
         }
     }
@@ -318,9 +318,12 @@ impl Scanner {
 mod tests {
     use super::*;
 
+    fn ids(base: u32, n: usize) -> Vec<u32> {
+        (base..base + n as u32).collect()
+    }
+
     fn all_hits(lits: &[&str], text: &str) -> Vec<(u32, usize, usize)> {
-        let lits: Vec<String> = lits.iter().map(|s| (*s).to_string()).collect();
-        let scanner = Scanner::new(10, &lits);
+        let scanner = Scanner::new(&ids(10, lits.len()), lits);
         let mut out = Vec::new();
         scanner.scan(text, |id, s, e| out.push((id, s, e)));
         out.sort_unstable();
@@ -358,8 +361,7 @@ mod tests {
     fn ascii_case_is_ignored_by_large_sets() {
         let mut lits: Vec<String> = (0..100).map(|i| format!("zz{i:03}")).collect();
         lits.push("cmd.exe".into());
-        let scanner = Scanner::new(0, &lits);
-        assert!(!scanner.needs_folded());
+        let scanner = Scanner::new(&ids(0, lits.len()), &lits);
         let mut out = Vec::new();
         scanner.scan("C:\\CMD.EXE zz007", |id, s, e| out.push((id, s, e)));
         out.sort_unstable();
@@ -398,7 +400,7 @@ mod tests {
         // The same as a large (anchored) set.
         let mut many: Vec<String> = lits.iter().map(|s| (*s).to_string()).collect();
         many.extend((0..70).map(|i| format!("#{i}#")));
-        let scanner = Scanner::new(10, &many);
+        let scanner = Scanner::new(&ids(10, many.len()), &many);
         let mut out = Vec::new();
         scanner.scan(text, |id, s, e| out.push((id, s, e)));
         out.sort_unstable();
