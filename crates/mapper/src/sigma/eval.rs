@@ -51,6 +51,9 @@ pub(crate) struct Scratch {
     /// where each ends.
     values: String,
     value_ends: Vec<u32>,
+    /// Folded and lower-cased texts for the scanners.
+    fold_buffer: String,
+    lower: Vec<u8>,
 }
 
 impl Scratch {
@@ -211,7 +214,7 @@ fn record(
     index: &Index,
     scanner: &Scanner,
     (text, folded): (&str, bool),
-    buffer: &mut String,
+    (buffer, lower): (&mut String, &mut Vec<u8>),
     flags: Option<(&mut Vec<u8>, &mut Vec<u32>)>,
     candidates: &mut [u64],
 ) {
@@ -224,7 +227,7 @@ fn record(
     };
     let len = text.len();
     match flags {
-        Some((flags, touched)) => scanner.scan(text, |id, start, end| {
+        Some((flags, touched)) => scanner.scan(text, lower, |id, start, end| {
             let mut kind = AT_ANY;
             if start == 0 {
                 kind |= AT_START;
@@ -245,7 +248,7 @@ fn record(
                 set_bit(candidates, rule);
             }
         }),
-        None => scanner.scan(text, |id, _, _| {
+        None => scanner.scan(text, lower, |id, _, _| {
             for &rule in index.marks(id) {
                 set_bit(candidates, rule);
             }
@@ -377,7 +380,6 @@ impl<'e, 's> Ctx<'e, 's> {
             Some(plan) => Arc::clone(plan),
             None => index.plan(&(0..index.groups.len() as u32).collect::<Vec<_>>()),
         };
-        let mut buffer = String::new();
         for i in 0..self.slots.len() {
             let Some(slot) = self.slots.get(i) else {
                 break;
@@ -390,12 +392,17 @@ impl<'e, 's> Ctx<'e, 's> {
                 // Elements mark candidates; their tests search directly.
                 for item in items {
                     if let Some(text) = scalar_text(item) {
-                        let Scratch { candidates, .. } = &mut *self.s;
+                        let Scratch {
+                            candidates,
+                            fold_buffer,
+                            lower,
+                            ..
+                        } = &mut *self.s;
                         record(
                             index,
                             scanner,
                             (&text, false),
-                            &mut buffer,
+                            (fold_buffer, lower),
                             None,
                             candidates,
                         );
@@ -419,6 +426,8 @@ impl<'e, 's> Ctx<'e, 's> {
                 flags,
                 touched,
                 candidates,
+                fold_buffer,
+                lower,
                 ..
             } = &mut *self.s;
             let Some(text) = text_in(value, t, raw, folded) else {
@@ -428,7 +437,7 @@ impl<'e, 's> Ctx<'e, 's> {
                 index,
                 scanner,
                 (text, !ascii),
-                &mut buffer,
+                (fold_buffer, lower),
                 Some((flags, touched)),
                 candidates,
             );
@@ -453,6 +462,7 @@ impl<'e, 's> Ctx<'e, 's> {
             candidates,
             values,
             value_ends,
+            lower,
             ..
         } = &mut *self.s;
         values.clear();
@@ -478,7 +488,7 @@ impl<'e, 's> Ctx<'e, 's> {
                 }
             }
         }
-        scanner.scan(values, |id, start, end| {
+        scanner.scan(values, lower, |id, start, end| {
             // The value the occurrence starts in; one ending past it spans
             // two values and is no occurrence.
             let at = value_ends.partition_point(|&e| (e as usize) <= start);

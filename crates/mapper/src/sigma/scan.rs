@@ -131,7 +131,6 @@ impl Scanner {
         if literals.len() <= SMALL && literals.iter().all(|l| !l.as_ref().is_empty()) {
             let small = AhoCorasick::builder()
                 .match_kind(MatchKind::Standard)
-                .ascii_case_insensitive(true)
                 .build(literals.iter().map(AsRef::as_ref))
                 .ok();
             if small.is_some() {
@@ -225,10 +224,19 @@ impl Scanner {
     }
 
     /// Call `hit(id, start, end)` for every occurrence of every literal in
-    /// `text` (in no particular order). ASCII case is ignored: the literals
-    /// are folded, so an ASCII text needs no folding first.
-    pub fn scan(&self, text: &str, mut hit: impl FnMut(u32, usize, usize)) {
+    /// `text` (in no particular order). `text` is folded or ASCII: ASCII
+    /// case is ignored (`lower` is a buffer for the lower-cased text).
+    pub fn scan(&self, text: &str, lower: &mut Vec<u8>, mut hit: impl FnMut(u32, usize, usize)) {
         if let Some(small) = &self.small {
+            // The automaton is case-sensitive (so that it can use its
+            // fastest prefilters); lower-casing ASCII is cheap.
+            let text = if text.bytes().any(|b| b.is_ascii_uppercase()) {
+                lower.clear();
+                lower.extend(text.bytes().map(|b| b.to_ascii_lowercase()));
+                lower.as_slice()
+            } else {
+                text.as_bytes()
+            };
             // Most texts hold none of a few literals: a search that can skip
             // ahead says so faster than the overlapping one.
             if !small.is_match(text) {
@@ -325,7 +333,7 @@ mod tests {
     fn all_hits(lits: &[&str], text: &str) -> Vec<(u32, usize, usize)> {
         let scanner = Scanner::new(&ids(10, lits.len()), lits);
         let mut out = Vec::new();
-        scanner.scan(text, |id, s, e| out.push((id, s, e)));
+        scanner.scan(text, &mut Vec::new(), |id, s, e| out.push((id, s, e)));
         out.sort_unstable();
         out
     }
@@ -363,7 +371,9 @@ mod tests {
         lits.push("cmd.exe".into());
         let scanner = Scanner::new(&ids(0, lits.len()), &lits);
         let mut out = Vec::new();
-        scanner.scan("C:\\CMD.EXE zz007", |id, s, e| out.push((id, s, e)));
+        scanner.scan("C:\\CMD.EXE zz007", &mut Vec::new(), |id, s, e| {
+            out.push((id, s, e));
+        });
         out.sort_unstable();
         assert_eq!(out, [(7, 11, 16), (100, 3, 10)]);
     }
@@ -402,7 +412,7 @@ mod tests {
         many.extend((0..70).map(|i| format!("#{i}#")));
         let scanner = Scanner::new(&ids(10, many.len()), &many);
         let mut out = Vec::new();
-        scanner.scan(text, |id, s, e| out.push((id, s, e)));
+        scanner.scan(text, &mut Vec::new(), |id, s, e| out.push((id, s, e)));
         out.sort_unstable();
         assert_eq!(out, expected);
     }
