@@ -26,7 +26,7 @@ use crate::event::{Event, LogSource};
 
 use super::condition::Cond;
 use super::detection::{Detection, Target, Test, NEEDLE_SCORE_CAP};
-use super::pattern::AT_ANY;
+use super::pattern::{AT_ANY, INDEXED_MIN};
 use super::rule::Rule;
 use super::scan::Scanner;
 
@@ -36,10 +36,6 @@ use super::scan::Scanner;
 fn selective(needle: &str) -> bool {
     needle.len() >= 4 || (needle.len() >= 2 && !needle.is_ascii())
 }
-
-/// Literals shorter than this are not indexed (they would be found at
-/// most places of most texts): tests with one search the text instead.
-const MIN_INDEXED: usize = 2;
 
 /// A requirement: (field, folded literal) pairs, one of which must occur.
 type Requirement = Vec<(u32, String)>;
@@ -106,8 +102,6 @@ pub(crate) struct Index {
     /// Test id → its literals with the position bits they need.
     test_starts: Vec<u32>,
     test_lits: Vec<(u32, u8)>,
-    /// Whether every literal of a test has an id (else it is searched).
-    test_indexed: Vec<bool>,
     /// How many literals there are.
     pub literals: usize,
 }
@@ -254,7 +248,7 @@ impl Index {
 
         // Literals of the tests and of the requirements.
         let mut registry = Registry::default();
-        let mut test_refs: Vec<Option<Vec<(u32, u32, u8)>>> = vec![Some(Vec::new()); tests];
+        let mut test_refs: Vec<Vec<(u32, u32, u8)>> = vec![Vec::new(); tests];
         let mut marks: Vec<(u32, u32, u32)> = Vec::new();
         // (field, local id, group) of every literal a rule uses.
         let mut uses: Vec<(u32, u32, u32)> = Vec::new();
@@ -271,11 +265,15 @@ impl Index {
                         };
                         for test in &item.tests {
                             if let Test::Regex(regex) = test {
-                                if let Some(Some(refs)) = test_refs.get_mut(regex.id as usize) {
-                                    for needle in &regex.needles {
-                                        let (f, local) = registry.register(field, needle);
-                                        refs.push((f, local, AT_ANY));
-                                        uses.push((f, local, gid));
+                                if let Some(refs) = test_refs.get_mut(regex.id as usize) {
+                                    // Short needles would be found everywhere:
+                                    // then the expression just runs.
+                                    if regex.needles.iter().all(|n| n.len() >= INDEXED_MIN) {
+                                        for needle in &regex.needles {
+                                            let (f, local) = registry.register(field, needle);
+                                            refs.push((f, local, AT_ANY));
+                                            uses.push((f, local, gid));
+                                        }
                                     }
                                 }
                             }
@@ -285,15 +283,9 @@ impl Index {
                                 id,
                             } = test
                             {
-                                let Some(refs) = test_refs.get_mut(*id as usize) else {
+                                let Some(list) = test_refs.get_mut(*id as usize) else {
                                     continue;
                                 };
-                                if set.literals().any(|(l, _)| l.len() < MIN_INDEXED) {
-                                    // Searched instead (see `test_indexed`).
-                                    *refs = None;
-                                    continue;
-                                }
-                                let list = refs.get_or_insert_with(Vec::new);
                                 for (literal, kind) in set.literals() {
                                     let (f, local) = registry.register(field, literal);
                                     list.push((f, local, kind));
@@ -353,17 +345,12 @@ impl Index {
             }
         }
         let (mark_starts, mark_rules) = csr(&mark_rows);
-        let mut test_indexed = Vec::with_capacity(test_refs.len());
         let test_rows: Vec<Vec<(u32, u8)>> = test_refs
             .into_iter()
             .map(|refs| {
-                let row: Option<Vec<(u32, u8)>> = refs.and_then(|refs| {
-                    refs.into_iter()
-                        .map(|(f, local, kind)| Some((global(f, local)?, kind)))
-                        .collect()
-                });
-                test_indexed.push(row.is_some());
-                row.unwrap_or_default()
+                refs.into_iter()
+                    .filter_map(|(f, local, kind)| Some((global(f, local)?, kind)))
+                    .collect()
             })
             .collect();
         let (test_starts, test_lits) = csr(&test_rows);
@@ -384,7 +371,6 @@ impl Index {
             mark_rules,
             test_starts,
             test_lits,
-            test_indexed,
             literals: literals as usize,
         }
     }
@@ -473,13 +459,10 @@ impl Index {
         row(&self.mark_starts, &self.mark_rules, id as usize)
     }
 
-    /// The literals of text test `id`, with the position bits it needs;
-    /// `None` when the test is not indexed (and must search).
+    /// The indexed literals of text test `id`, with the position bits
+    /// each needs (`None` for an unknown test).
     pub fn test_literals(&self, id: u32) -> Option<&[(u32, u8)]> {
-        self.test_indexed
-            .get(id as usize)
-            .copied()
-            .unwrap_or(false)
+        ((id as usize) + 1 < self.test_starts.len())
             .then(|| row(&self.test_starts, &self.test_lits, id as usize))
     }
 

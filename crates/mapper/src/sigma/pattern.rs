@@ -416,6 +416,11 @@ pub(crate) const AT_END: u8 = 4;
 /// The literal is the whole text.
 pub(crate) const WHOLE: u8 = 8;
 
+/// Literals at least this long are found by the event-wide literal index;
+/// shorter ones (`-e`, `\\`) would occur at most places of most texts and
+/// are searched for when a rule needs them.
+pub(crate) const INDEXED_MIN: usize = 4;
+
 /// An OR of text patterns, compiled for speed: exact values, prefixes,
 /// suffixes, substrings (one automaton when there are many, built on first
 /// use) and general wildcard patterns.
@@ -423,6 +428,9 @@ pub(crate) const WHOLE: u8 = 8;
 pub(crate) struct StrSet {
     any: bool,
     empty: bool,
+    /// The literals shorter than [`INDEXED_MIN`], with where they must
+    /// occur.
+    short: Vec<(Box<str>, u8)>,
     exact: Vec<Box<str>>,
     prefix: Vec<Box<str>>,
     suffix: Vec<Box<str>>,
@@ -463,6 +471,11 @@ impl StrSet {
             list.sort();
             list.dedup();
         }
+        set.short = set
+            .literals_of_any_length()
+            .filter(|(l, _)| l.len() < INDEXED_MIN)
+            .map(|(l, kind)| (l.into(), kind))
+            .collect();
         if set.contains.len() < AUTOMATON_FROM {
             set.finders = set
                 .contains
@@ -473,9 +486,15 @@ impl StrSet {
         set
     }
 
-    /// The literal patterns with the positions they must match at (for
-    /// the event-wide literal index); the rest are [`StrSet::direct`].
+    /// The literal patterns of at least [`INDEXED_MIN`] bytes with the
+    /// positions they must match at (for the event-wide literal index);
+    /// the rest are [`StrSet::direct`].
     pub fn literals(&self) -> impl Iterator<Item = (&str, u8)> + '_ {
+        self.literals_of_any_length()
+            .filter(|(l, _)| l.len() >= INDEXED_MIN)
+    }
+
+    fn literals_of_any_length(&self) -> impl Iterator<Item = (&str, u8)> + '_ {
         fn tag(list: &[Box<str>], kind: u8) -> impl Iterator<Item = (&str, u8)> + '_ {
             list.iter().map(move |s| (&**s, kind))
         }
@@ -485,20 +504,32 @@ impl StrSet {
             .chain(tag(&self.contains, AT_ANY))
     }
 
-    /// Whether some patterns are not literals (match anything, the empty
-    /// text, wildcard patterns).
+    /// Whether some patterns are not [`StrSet::literals`] (match anything,
+    /// the empty text, short literals, wildcard patterns).
     pub fn has_direct(&self) -> bool {
-        self.any || self.empty || !self.globs.is_empty()
+        self.any || self.empty || !self.short.is_empty() || !self.globs.is_empty()
     }
 
-    /// Whether `text` matches one of the patterns that are not literals.
+    /// Whether `text` matches one of the patterns that are not
+    /// [`StrSet::literals`].
     pub fn direct(&self, text: &str) -> bool {
+        self.not_literal(text)
+            || self.short.iter().any(|(l, kind)| match *kind {
+                WHOLE => text == &**l,
+                AT_START => text.starts_with(&**l),
+                AT_END => text.ends_with(&**l),
+                _ => text.contains(&**l),
+            })
+    }
+
+    /// Whether `text` matches one of the patterns that are no literal.
+    fn not_literal(&self, text: &str) -> bool {
         self.any || (self.empty && text.is_empty()) || self.globs.iter().any(|g| g.is_match(text))
     }
 
     /// Whether `text` matches one of the patterns.
     pub fn is_match(&self, text: &str) -> bool {
-        if self.direct(text)
+        if self.not_literal(text)
             || self.exact.iter().any(|e| **e == *text)
             || self.suffix.iter().any(|s| text.ends_with(&**s))
             || self.prefix.iter().any(|p| text.starts_with(&**p))

@@ -103,14 +103,38 @@ impl Table {
 pub(crate) struct Scanner {
     /// The id each literal reports.
     ids: Box<[u32]>,
-    /// The automaton of a small set (then the tables are empty).
-    small: Option<AhoCorasick>,
+    /// The automata of a small set (then the tables are empty).
+    small: Option<Small>,
     literals: Vec<Box<[u8]>>,
     filter: Vec<u64>,
     long: Table,
     /// Bit per 2-byte prefix of a short literal.
     short_filter: Vec<u64>,
     short: Table,
+}
+
+/// Two automata of the same literals: one that says fast whether any
+/// occurs (leftmost semantics let it use a SIMD prefilter), one that finds
+/// every occurrence, overlapping ones included.
+#[derive(Debug, Clone)]
+struct Small {
+    any: AhoCorasick,
+    every: AhoCorasick,
+}
+
+impl Small {
+    fn new<S: AsRef<str>>(literals: &[S]) -> Option<Small> {
+        let build = |kind| {
+            AhoCorasick::builder()
+                .match_kind(kind)
+                .build(literals.iter().map(AsRef::as_ref))
+                .ok()
+        };
+        Some(Small {
+            any: build(MatchKind::LeftmostFirst)?,
+            every: build(MatchKind::Standard)?,
+        })
+    }
 }
 
 /// The 4-byte window of `bytes` at `at` (literals are folded already).
@@ -129,10 +153,7 @@ impl Scanner {
     pub fn new<S: AsRef<str>>(ids: &[u32], literals: &[S]) -> Scanner {
         let ids: Box<[u32]> = ids.into();
         if literals.len() <= SMALL && literals.iter().all(|l| !l.as_ref().is_empty()) {
-            let small = AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                .build(literals.iter().map(AsRef::as_ref))
-                .ok();
+            let small = Small::new(literals);
             if small.is_some() {
                 return Scanner {
                     ids,
@@ -239,10 +260,10 @@ impl Scanner {
             };
             // Most texts hold none of a few literals: a search that can skip
             // ahead says so faster than the overlapping one.
-            if !small.is_match(text) {
+            if !small.any.is_match(text) {
                 return;
             }
-            if let Ok(found) = small.try_find_overlapping_iter(text) {
+            if let Ok(found) = small.every.try_find_overlapping_iter(text) {
                 for m in found {
                     if let Some(&id) = self.ids.get(m.pattern().as_usize()) {
                         hit(id, m.start(), m.end());
