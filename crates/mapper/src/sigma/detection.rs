@@ -224,6 +224,26 @@ fn caseless_safe(set: &[String]) -> Option<Vec<String>> {
         .collect()
 }
 
+/// Whether `pattern` turns on case-insensitive matching inline (`(?i)`,
+/// `(?si:…)`); groups without flags (`(?:…)`, `(?P<name>…)`) do not. An
+/// escaped `\(?` counts too, which errs on the safe side.
+fn turns_on_caseless(pattern: &str) -> bool {
+    pattern.match_indices("(?").any(|(at, _)| {
+        let flags = pattern.get(at + 2..).unwrap_or("");
+        let end = flags
+            .find(|c: char| !(c.is_ascii_alphabetic() || c == '-'))
+            .unwrap_or(flags.len());
+        let closes = matches!(flags.get(end..end + 1), Some(")" | ":"));
+        let on = flags
+            .get(..end)
+            .unwrap_or("")
+            .split('-')
+            .next()
+            .unwrap_or("");
+        closes && on.contains('i')
+    })
+}
+
 /// Folded literals one of which occurs in every text `pattern` matches
 /// (`None` when no such set is found). A conservative reading of the
 /// syntax: concatenated plain characters, escaped punctuation, groups
@@ -829,7 +849,7 @@ impl Compiler<'_> {
                         })
                     })?;
                     let mut required = regex_needles(&text);
-                    if i || text.contains("(?") {
+                    if i || turns_on_caseless(&text) {
                         required = required.and_then(|set| caseless_safe(&set));
                     }
                     regex.needles = required.clone().unwrap_or_default();
@@ -1360,6 +1380,17 @@ mod tests {
             Some(vec!["power".into(), "\\cmd.exe".into()])
         );
         assert_eq!(caseless_safe(&["ss".into()]), None);
+    }
+
+    #[test]
+    fn inline_caseless_flags_are_told_from_plain_groups() {
+        assert!(turns_on_caseless("(?i)abc"));
+        assert!(turns_on_caseless("x(?si:abc)"));
+        assert!(turns_on_caseless("(?:a)(?i)b"));
+        assert!(!turns_on_caseless("cmd.{0,5}(?:/c|/r)"));
+        assert!(!turns_on_caseless("(?P<name>x)(?<y>z)"));
+        assert!(!turns_on_caseless("(?-i)abc"));
+        assert!(!turns_on_caseless("(?s)abc"));
     }
 
     #[test]

@@ -34,6 +34,8 @@ pub(crate) struct Scratch {
     touched: Vec<u32>,
     /// Bitset of candidate rules.
     candidates: Vec<u64>,
+    /// The clauses of rules' requirements seen so far.
+    clauses: Clauses,
     /// Bitset of the selected groups, and their list.
     group_mask: Vec<u64>,
     groups: Vec<u32>,
@@ -76,10 +78,46 @@ impl Scratch {
         }
         self.candidates.clear();
         self.candidates.resize(rules.div_ceil(64), 0);
+        for r in self.clauses.touched.drain(..) {
+            if let Some(m) = self.clauses.seen.get_mut(r as usize) {
+                *m = 0;
+            }
+        }
+        if self.clauses.seen.len() < rules {
+            self.clauses.seen.resize(rules, 0);
+        }
         self.group_mask.clear();
         self.group_mask.resize(index.groups.len().div_ceil(64), 0);
         self.raw.clear();
         self.folded.clear();
+    }
+}
+
+/// Per rule, the bits of the clauses of its requirement a literal
+/// satisfied in this event.
+#[derive(Default)]
+pub(crate) struct Clauses {
+    seen: Vec<u8>,
+    /// Rules set in `seen` (to reset).
+    touched: Vec<u32>,
+}
+
+/// Literal `id` occurred: record the clauses it satisfies, and make the
+/// rules all of whose clauses are satisfied candidates.
+fn mark(index: &Index, id: u32, candidates: &mut [u64], clauses: &mut Clauses) {
+    for &(rule, clause) in index.marks(id) {
+        let all = index.clauses_of.get(rule as usize).copied().unwrap_or(1);
+        if all == 1 {
+            set_bit(candidates, rule);
+        } else if let Some(seen) = clauses.seen.get_mut(rule as usize) {
+            if *seen == 0 {
+                clauses.touched.push(rule);
+            }
+            *seen |= 1 << clause;
+            if *seen == all {
+                set_bit(candidates, rule);
+            }
+        }
     }
 }
 
@@ -216,7 +254,7 @@ fn record(
     (text, folded): (&str, bool),
     (buffer, lower): (&mut String, &mut Vec<u8>),
     flags: Option<(&mut Vec<u8>, &mut Vec<u32>)>,
-    candidates: &mut [u64],
+    (candidates, clauses): (&mut [u64], &mut Clauses),
 ) {
     let text = if folded || text.is_ascii() || is_folded(text) {
         text
@@ -244,14 +282,10 @@ fn record(
                 }
                 *f |= kind;
             }
-            for &rule in index.marks(id) {
-                set_bit(candidates, rule);
-            }
+            mark(index, id, candidates, clauses);
         }),
         None => scanner.scan(text, lower, |id, _, _| {
-            for &rule in index.marks(id) {
-                set_bit(candidates, rule);
-            }
+            mark(index, id, candidates, clauses);
         }),
     }
 }
@@ -394,6 +428,7 @@ impl<'e, 's> Ctx<'e, 's> {
                     if let Some(text) = scalar_text(item) {
                         let Scratch {
                             candidates,
+                            clauses,
                             fold_buffer,
                             lower,
                             ..
@@ -404,7 +439,7 @@ impl<'e, 's> Ctx<'e, 's> {
                             (&text, false),
                             (fold_buffer, lower),
                             None,
-                            candidates,
+                            (candidates, clauses),
                         );
                     }
                 }
@@ -426,6 +461,7 @@ impl<'e, 's> Ctx<'e, 's> {
                 flags,
                 touched,
                 candidates,
+                clauses,
                 fold_buffer,
                 lower,
                 ..
@@ -439,7 +475,7 @@ impl<'e, 's> Ctx<'e, 's> {
                 (text, !ascii),
                 (fold_buffer, lower),
                 Some((flags, touched)),
-                candidates,
+                (candidates, clauses),
             );
             if let Some(slot) = self.slots.get_mut(i) {
                 slot.scanned = true;
@@ -460,6 +496,7 @@ impl<'e, 's> Ctx<'e, 's> {
             flags,
             touched,
             candidates,
+            clauses,
             values,
             value_ends,
             lower,
@@ -519,9 +556,7 @@ impl<'e, 's> Ctx<'e, 's> {
                 }
                 *f |= kind;
             }
-            for &rule in index.marks(id) {
-                set_bit(candidates, rule);
-            }
+            mark(index, id, candidates, clauses);
         });
     }
 

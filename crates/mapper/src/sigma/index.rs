@@ -12,10 +12,12 @@
 //!   where it occurred (anywhere, at the start, at the end, as the whole
 //!   text). A rule's literal tests then read those records instead of
 //!   searching.
-//! * Each rule *requires* a set of (field, literal) pairs, one of which
-//!   occurs whenever the rule matches (chosen from its condition: the most
-//!   selective search of an `and`, all of an `or`, nothing under `not`).
-//!   Only the rules one of whose required literals occurred, and those
+//! * Each rule *requires* up to four clauses, each a set of (field,
+//!   literal) pairs one of which occurs whenever the rule matches. They
+//!   come from its condition: every item of an `and` with literals gives a
+//!   clause; an `or` gives one, the union of each part's most selective
+//!   clause; nothing under `not`. The most selective clauses are kept.
+//!   Only the rules all of whose clauses had a literal occur, and those
 //!   without requirement, are evaluated.
 
 use std::collections::{BTreeMap, HashMap};
@@ -37,8 +39,15 @@ fn selective(needle: &str) -> bool {
     needle.len() >= 4 || (needle.len() >= 2 && !needle.is_ascii())
 }
 
-/// A requirement: (field, folded literal) pairs, one of which must occur.
-type Requirement = Vec<(u32, String)>;
+/// A clause: (field, folded literal) pairs, one of which occurs whenever
+/// the rule matches.
+type Clause = Vec<(u32, String)>;
+
+/// A requirement: clauses that all hold whenever the rule matches.
+type Requirement = Vec<Clause>;
+
+/// A rule requires at most this many clauses (the most selective ones).
+const MAX_CLAUSES: usize = 4;
 
 /// No scanner for this field.
 const NONE: u32 = u32::MAX;
@@ -96,9 +105,13 @@ pub(crate) struct Index {
     every: OnceLock<Arc<Plan>>,
     /// This index among all.
     pub stamp: u64,
-    /// Literal id → the rules it makes candidates (`mark_rules[mark_starts[l]..mark_starts[l + 1]]`).
+    /// Literal id → the (rule, clause) pairs it satisfies
+    /// (`mark_rules[mark_starts[l]..mark_starts[l + 1]]`).
     mark_starts: Vec<u32>,
-    mark_rules: Vec<u32>,
+    mark_rules: Vec<(u32, u8)>,
+    /// Rule → the bits of all its clauses (0: no requirement; 1: one
+    /// clause, a mark makes the rule a candidate).
+    pub clauses_of: Vec<u8>,
     /// Test id → its literals with the position bits they need.
     test_starts: Vec<u32>,
     test_lits: Vec<(u32, u8)>,
@@ -113,69 +126,89 @@ pub(crate) struct Group {
     pub always: Vec<u32>,
 }
 
-/// The better of two requirements (longer shortest literal, fewer pairs).
-fn better(a: Option<Requirement>, b: Option<Requirement>) -> Option<Requirement> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(if score(&b) > score(&a) { b } else { a }),
-        (a, None) => a,
-        (None, b) => b,
-    }
+/// How selective a clause is: its shortest literal (up to a cap), then
+/// fewer pairs.
+fn score(clause: &Clause) -> (usize, std::cmp::Reverse<usize>) {
+    let shortest = clause.iter().map(|(_, n)| n.len()).min().unwrap_or(0);
+    (
+        shortest.min(NEEDLE_SCORE_CAP),
+        std::cmp::Reverse(clause.len()),
+    )
 }
 
-fn score(req: &Requirement) -> (usize, std::cmp::Reverse<usize>) {
-    let shortest = req.iter().map(|(_, n)| n.len()).min().unwrap_or(0);
-    (shortest.min(NEEDLE_SCORE_CAP), std::cmp::Reverse(req.len()))
+/// The most selective clause of a requirement.
+fn best(req: Requirement) -> Option<Clause> {
+    req.into_iter().max_by_key(score)
 }
 
-fn union(parts: impl Iterator<Item = Option<Requirement>>) -> Option<Requirement> {
-    let mut out = Vec::new();
+/// The requirement of an `or` of parts: one clause, the union of each
+/// part's best clause (`None` when a part has no requirement).
+fn any_of(parts: impl Iterator<Item = Option<Requirement>>) -> Option<Requirement> {
+    let mut out = Clause::new();
     for part in parts {
-        out.extend(part?);
+        out.extend(best(part?)?);
     }
-    Some(out)
+    Some(vec![out])
+}
+
+/// The requirement of an `and` of parts: every clause of every part that
+/// has one (`None` when none has).
+fn all_of(parts: impl Iterator<Item = Option<Requirement>>) -> Option<Requirement> {
+    let out: Requirement = parts.flatten().flatten().collect();
+    (!out.is_empty()).then_some(out)
 }
 
 /// `keywords`: the pseudo field of the rule's keyword searches.
 fn search_requirement(detection: &Detection, index: usize, keywords: u32) -> Option<Requirement> {
     let search = detection.searches.get(index)?;
-    union(search.alts.iter().map(|conj| {
-        conj.items
-            .iter()
-            .filter_map(|item| {
-                let field = match item.target {
-                    Target::Field(field) => field,
-                    Target::Keyword => keywords,
-                };
-                let needles = item.needles.as_ref()?;
-                needles.iter().all(|n| selective(n)).then(|| {
-                    needles
-                        .iter()
-                        .map(|n| (field, n.clone()))
-                        .collect::<Requirement>()
-                })
-            })
-            .fold(None, |best, req| better(best, Some(req)))
-    }))
+    let alternative = |conj: &super::detection::Conj| {
+        all_of(conj.items.iter().map(|item| {
+            let field = match item.target {
+                Target::Field(field) => field,
+                Target::Keyword => keywords,
+            };
+            let needles = item.needles.as_ref()?;
+            needles
+                .iter()
+                .all(|n| selective(n))
+                .then(|| vec![needles.iter().map(|n| (field, n.clone())).collect()])
+        }))
+    };
+    match search.alts.as_slice() {
+        [one] => alternative(one),
+        alts => any_of(alts.iter().map(alternative)),
+    }
 }
 
 fn requirement(detection: &Detection, cond: &Cond, keywords: u32) -> Option<Requirement> {
     match cond {
         Cond::Search(i) => search_requirement(detection, *i, keywords),
-        Cond::And(items) => items
-            .iter()
-            .map(|c| requirement(detection, c, keywords))
-            .fold(None, better),
-        Cond::All(ids) => ids
-            .iter()
-            .map(|&i| search_requirement(detection, i, keywords))
-            .fold(None, better),
-        Cond::Or(items) => union(items.iter().map(|c| requirement(detection, c, keywords))),
-        Cond::AtLeast(_, ids) => union(
+        Cond::And(items) => all_of(items.iter().map(|c| requirement(detection, c, keywords))),
+        Cond::All(ids) => all_of(
+            ids.iter()
+                .map(|&i| search_requirement(detection, i, keywords)),
+        ),
+        Cond::Or(items) => any_of(items.iter().map(|c| requirement(detection, c, keywords))),
+        Cond::AtLeast(_, ids) => any_of(
             ids.iter()
                 .map(|&i| search_requirement(detection, i, keywords)),
         ),
         Cond::Not(_) => None,
     }
+}
+
+/// A rule's requirement, its most selective clauses first, at most
+/// [`MAX_CLAUSES`] of them.
+fn rule_requirement(detection: &Detection, keywords: u32) -> Option<Requirement> {
+    let mut req = requirement(detection, &detection.condition, keywords)?;
+    for clause in &mut req {
+        clause.sort();
+        clause.dedup();
+    }
+    req.sort_by(|a, b| score(b).cmp(&score(a)).then_with(|| a.cmp(b)));
+    req.dedup();
+    req.truncate(MAX_CLAUSES);
+    Some(req)
 }
 
 /// Literal ids per field while building.
@@ -249,7 +282,8 @@ impl Index {
         // Literals of the tests and of the requirements.
         let mut registry = Registry::default();
         let mut test_refs: Vec<Vec<(u32, u32, u8)>> = vec![Vec::new(); tests];
-        let mut marks: Vec<(u32, u32, u32)> = Vec::new();
+        let mut marks: Vec<(u32, u32, u32, u8)> = Vec::new();
+        let mut clauses_of = vec![0u8; rules.len()];
         // (field, local id, group) of every literal a rule uses.
         let mut uses: Vec<(u32, u32, u32)> = Vec::new();
         for (ri, rule) in rules.iter().enumerate() {
@@ -296,11 +330,16 @@ impl Index {
                     }
                 }
             }
-            if let Some(req) = requirement(detection, &detection.condition, keywords) {
-                for (field, needle) in req {
-                    let (f, local) = registry.register(field, &needle);
-                    marks.push((f, local, ri as u32));
-                    uses.push((f, local, gid));
+            if let Some(req) = rule_requirement(detection, keywords) {
+                if let Some(bits) = clauses_of.get_mut(ri) {
+                    *bits = ((1u16 << req.len()) - 1) as u8;
+                }
+                for (clause, pairs) in req.into_iter().enumerate() {
+                    for (field, needle) in pairs {
+                        let (f, local) = registry.register(field, &needle);
+                        marks.push((f, local, ri as u32, clause as u8));
+                        uses.push((f, local, gid));
+                    }
                 }
             } else if let Some(g) = groups.get_mut(gid as usize) {
                 g.always.push(ri as u32);
@@ -328,11 +367,11 @@ impl Index {
         }
         let (user_starts, user_groups) = csr(&user_rows);
 
-        let mut mark_rows: Vec<Vec<u32>> = vec![Vec::new(); literals as usize];
-        for (field, local, rule) in marks {
+        let mut mark_rows: Vec<Vec<(u32, u8)>> = vec![Vec::new(); literals as usize];
+        for (field, local, rule, clause) in marks {
             if let Some(row) = global(field, local).and_then(|id| mark_rows.get_mut(id as usize)) {
-                if row.last() != Some(&rule) {
-                    row.push(rule);
+                if row.last() != Some(&(rule, clause)) {
+                    row.push((rule, clause));
                 }
             } else {
                 // No scanner for the field: evaluate the rule always.
@@ -369,6 +408,7 @@ impl Index {
             stamp: STAMPS.fetch_add(1, Ordering::Relaxed),
             mark_starts,
             mark_rules,
+            clauses_of,
             test_starts,
             test_lits,
             literals: literals as usize,
@@ -455,7 +495,7 @@ impl Index {
     }
 
     /// The rules literal `id` makes candidates.
-    pub fn marks(&self, id: u32) -> &[u32] {
+    pub fn marks(&self, id: u32) -> &[(u32, u8)] {
         row(&self.mark_starts, &self.mark_rules, id as usize)
     }
 
