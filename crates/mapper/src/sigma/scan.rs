@@ -17,8 +17,12 @@ use aho_corasick::{AhoCorasick, MatchKind};
 /// Sets of at most this many literals use an automaton.
 const SMALL: usize = 64;
 
-/// Bits of the 4-byte anchor filter (2^18 bits: 32 KiB).
-const FILTER_BITS: u32 = 18;
+/// The 4-byte anchor filter has about this many bits per literal (few
+/// false positives), a power of two between 2^12 and 2^18 bits (512 B to
+/// 32 KiB: the filters of an event's fields mostly stay in the L1 cache).
+const FILTER_BITS_PER_LITERAL: usize = 512;
+const FILTER_BITS_MIN: u32 = 12;
+const FILTER_BITS_MAX: u32 = 18;
 
 /// A literal's id and where its anchor is in it.
 #[derive(Debug, Clone, Copy)]
@@ -26,6 +30,10 @@ struct Anchored {
     literal: u32,
     offset: u32,
 }
+
+/// The largest stride: sets of long literals look at every `stride`-th
+/// window of a text only.
+const MAX_STRIDE: usize = 8;
 
 /// An open-addressing table from anchor keys to runs of `entries`.
 #[derive(Debug, Clone, Default)]
@@ -107,6 +115,11 @@ pub(crate) struct Scanner {
     small: Option<Small>,
     literals: Vec<Box<[u8]>>,
     filter: Vec<u64>,
+    /// `32 - log2(filter bits)`.
+    filter_shift: u32,
+    /// Only windows starting at multiples of this are looked at (every
+    /// literal is anchored once per residue).
+    stride: usize,
     long: Table,
     /// Bit per 2-byte prefix of a short literal.
     short_filter: Vec<u64>,
@@ -143,8 +156,17 @@ fn window(bytes: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_le_bytes(w))
 }
 
-fn filter_bit(key: u32) -> usize {
-    (mix(key) >> (32 - FILTER_BITS)) as usize
+/// The four bytes of `w` with ASCII upper-case letters lower-cased.
+fn ascii_lower(w: u32) -> u32 {
+    let low7 = w & 0x7f7f_7f7f;
+    let above_z = low7.wrapping_add(0x2525_2525); // high bit: byte > 'Z'
+    let from_a = low7.wrapping_add(0x3f3f_3f3f); // high bit: byte >= 'A'
+    let upper = !w & 0x8080_8080 & (from_a ^ above_z);
+    w | (upper >> 2)
+}
+
+fn filter_bit(key: u32, shift: u32) -> usize {
+    (mix(key) >> shift) as usize
 }
 
 impl Scanner {
@@ -160,6 +182,8 @@ impl Scanner {
                     small,
                     literals: Vec::new(),
                     filter: Vec::new(),
+                    filter_shift: 32,
+                    stride: 1,
                     long: Table::default(),
                     short_filter: Vec::new(),
                     short: Table::default(),
@@ -180,29 +204,52 @@ impl Scanner {
                 }
             }
         }
+        // Literals of at least `stride + 3` bytes contain a window at a
+        // multiple of `stride` wherever they occur: one anchor per residue
+        // finds each occurrence once.
+        let lengths = || literals.iter().map(|l| l.as_ref().len());
+        let stride = if lengths().any(|n| n < 4) {
+            1
+        } else {
+            lengths()
+                .min()
+                .unwrap_or(4)
+                .saturating_sub(3)
+                .clamp(1, MAX_STRIDE)
+        };
         let mut long: HashMap<u32, Vec<Anchored>> = HashMap::new();
         let mut short: HashMap<u32, Vec<Anchored>> = HashMap::new();
-        let mut filter = vec![0u64; (1usize << FILTER_BITS) / 64];
+        let filter_bits = (literals.len() * stride * FILTER_BITS_PER_LITERAL)
+            .next_power_of_two()
+            .trailing_zeros()
+            .clamp(FILTER_BITS_MIN, FILTER_BITS_MAX);
+        let filter_shift = 32 - filter_bits;
+        let mut filter = vec![0u64; (1usize << filter_bits) / 64];
         let mut short_filter = vec![0u64; 65536 / 64];
         for (i, lit) in literals.iter().enumerate() {
             let bytes = lit.as_ref().as_bytes();
             let literal = i as u32;
             if bytes.len() >= 4 {
-                let best = (0..=bytes.len() - 4)
-                    .filter_map(|at| Some((at, window(bytes, at)?)))
-                    .min_by_key(|(at, w)| {
-                        let shared = long.get(w).map_or(0, Vec::len);
-                        (
-                            common.get(w).copied().unwrap_or(0) as usize + shared,
-                            std::cmp::Reverse(*at),
-                        )
-                    });
-                if let Some((at, w)) = best {
+                for residue in 0..stride {
+                    // The window fewest literals share.
+                    let best = (residue..=bytes.len() - 4)
+                        .step_by(stride)
+                        .filter_map(|at| Some((at, window(bytes, at)?)))
+                        .min_by_key(|(at, w)| {
+                            let shared = long.get(w).map_or(0, Vec::len);
+                            (
+                                common.get(w).copied().unwrap_or(0) as usize + shared,
+                                std::cmp::Reverse(*at),
+                            )
+                        });
+                    let Some((at, w)) = best else {
+                        continue;
+                    };
                     long.entry(w).or_default().push(Anchored {
                         literal,
                         offset: at as u32,
                     });
-                    let bit = filter_bit(w);
+                    let bit = filter_bit(w, filter_shift);
                     if let Some(word) = filter.get_mut(bit / 64) {
                         *word |= 1 << (bit % 64);
                     }
@@ -238,8 +285,14 @@ impl Scanner {
                 .map(|l| l.as_ref().as_bytes().to_vec().into_boxed_slice())
                 .collect(),
             filter,
+            filter_shift,
+            stride,
             long: Table::new(long),
-            short_filter,
+            short_filter: if short.is_empty() {
+                Vec::new()
+            } else {
+                short_filter
+            },
             short: Table::new(short),
         }
     }
@@ -273,6 +326,22 @@ impl Scanner {
             return;
         }
         let bytes = text.as_bytes();
+        if self.stride > 1 {
+            for at in (0..bytes.len().saturating_sub(3)).step_by(self.stride) {
+                let Some(w) = window(bytes, at).map(ascii_lower) else {
+                    break;
+                };
+                let bit = filter_bit(w, self.filter_shift);
+                if self
+                    .filter
+                    .get(bit >> 6)
+                    .is_some_and(|word| word & (1 << (bit & 63)) != 0)
+                {
+                    self.verify(self.long.get(w), at, bytes, &mut hit);
+                }
+            }
+            return;
+        }
         let has_long = !self.long.entries.is_empty();
         let has_short = !self.short.entries.is_empty();
         // The last four bytes, folded, as a little-endian word.
@@ -290,7 +359,7 @@ impl Scanner {
                 }
             }
             if has_long && at >= 3 {
-                let bit = filter_bit(roll);
+                let bit = filter_bit(roll, self.filter_shift);
                 if self
                     .filter
                     .get(bit >> 6)
@@ -397,6 +466,45 @@ mod tests {
         });
         out.sort_unstable();
         assert_eq!(out, [(7, 11, 16), (100, 3, 10)]);
+    }
+
+    #[test]
+    fn ascii_lower_cases_words() {
+        let w = |s: &[u8; 4]| u32::from_le_bytes(*s);
+        assert_eq!(ascii_lower(w(b"AZaz")), w(b"azaz"));
+        assert_eq!(ascii_lower(w(b"@[`{")), w(b"@[`{"));
+        assert_eq!(ascii_lower(w(b"\xc3\x84M1")), w(b"\xc3\x84m1"));
+        for b in 0..=255u8 {
+            assert_eq!(
+                ascii_lower(w(&[b, b, b, b])),
+                w(&[b.to_ascii_lowercase(); 4])
+            );
+        }
+    }
+
+    #[test]
+    fn long_literals_are_found_with_a_stride() {
+        let lits: Vec<String> = (0..100)
+            .map(|i| format!("imphash={i:032x}"))
+            .chain(["sha256=0123456789abcdef".to_string()])
+            .collect();
+        let scanner = Scanner::new(&ids(0, lits.len()), &lits);
+        assert_eq!(scanner.stride, MAX_STRIDE);
+        for shift in 0..12 {
+            let text = format!(
+                "{}SHA1=FF,IMPHASH={:032X},SHA256=0123456789ABCDEF",
+                "x".repeat(shift),
+                7
+            );
+            let mut out = Vec::new();
+            scanner.scan(&text, &mut Vec::new(), |id, s, e| out.push((id, s, e)));
+            out.sort_unstable();
+            assert_eq!(
+                out,
+                [(7, shift + 8, shift + 48), (100, shift + 49, shift + 72)],
+                "shift {shift}"
+            );
+        }
     }
 
     #[test]
