@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::event::Event;
+use crate::event::{Event, LogSource};
 
 use super::condition::Cond;
 use super::detection::{parse_ip, CmpOp, Conj, Detection, FieldTable, Item, RefMode, Target, Test};
@@ -49,6 +49,9 @@ pub(crate) struct Scratch {
     names_stamp: u64,
     /// The last plan used: its index's stamp, its groups, the plan.
     plan: Option<(u64, Vec<u32>, Arc<Plan>)>,
+    /// The log sources `groups` were selected for, and the stamp of the
+    /// index they were selected in.
+    selected_for: (u64, Vec<LogSource>),
     /// The values of the event one after the other (keyword scan), and
     /// where each ends.
     values: String,
@@ -362,9 +365,16 @@ impl<'e, 's> Ctx<'e, 's> {
             group_mask,
             candidates,
             plan,
+            selected_for,
             ..
         } = &mut *self.s;
-        index.select(event, groups);
+        // Events of one source follow each other: the thread keeps the
+        // last selection.
+        if selected_for.0 != index.stamp || selected_for.1 != event.logsources {
+            index.select(event, groups);
+            selected_for.0 = index.stamp;
+            selected_for.1.clone_from(&event.logsources);
+        }
         for &gid in groups.iter() {
             set_bit(group_mask, gid);
             if let Some(group) = index.groups.get(gid as usize) {
