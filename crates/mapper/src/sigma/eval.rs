@@ -509,7 +509,6 @@ impl<'e, 's> Ctx<'e, 's> {
             clauses,
             values,
             value_ends,
-            lower,
             ..
         } = &mut *self.s;
         values.clear();
@@ -535,7 +534,8 @@ impl<'e, 's> Ctx<'e, 's> {
                 }
             }
         }
-        scanner.scan(values, lower, |id, start, end| {
+        values.make_ascii_lowercase();
+        scanner.scan_lowered(values, |id, start, end| {
             // The value the occurrence starts in; one ending past it spans
             // two values and is no occurrence.
             let at = value_ends.partition_point(|&e| (e as usize) <= start);

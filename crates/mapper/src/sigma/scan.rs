@@ -311,20 +311,43 @@ impl Scanner {
             } else {
                 text.as_bytes()
             };
-            // Most texts hold none of a few literals: a search that can skip
-            // ahead says so faster than the overlapping one.
-            if !small.any.is_match(text) {
-                return;
-            }
-            if let Ok(found) = small.every.try_find_overlapping_iter(text) {
-                for m in found {
-                    if let Some(&id) = self.ids.get(m.pattern().as_usize()) {
-                        hit(id, m.start(), m.end());
-                    }
-                }
-            }
+            Scanner::scan_small(small, &self.ids, text, &mut hit);
             return;
         }
+        self.scan_large(text, &mut hit);
+    }
+
+    /// [`Scanner::scan`] of a text without ASCII upper-case letters.
+    pub fn scan_lowered(&self, text: &str, mut hit: impl FnMut(u32, usize, usize)) {
+        match &self.small {
+            Some(small) => Scanner::scan_small(small, &self.ids, text.as_bytes(), &mut hit),
+            None => self.scan_large(text, &mut hit),
+        }
+    }
+
+    /// A small set's occurrences in `text` (lower-cased).
+    fn scan_small(
+        small: &Small,
+        ids: &[u32],
+        text: &[u8],
+        hit: &mut impl FnMut(u32, usize, usize),
+    ) {
+        // Most texts hold none of a few literals: a search that can skip
+        // ahead says so faster than the overlapping one.
+        if !small.any.is_match(text) {
+            return;
+        }
+        if let Ok(found) = small.every.try_find_overlapping_iter(text) {
+            for m in found {
+                if let Some(&id) = ids.get(m.pattern().as_usize()) {
+                    hit(id, m.start(), m.end());
+                }
+            }
+        }
+    }
+
+    /// A large set's occurrences in `text` (any ASCII case).
+    fn scan_large(&self, text: &str, hit: &mut impl FnMut(u32, usize, usize)) {
         let bytes = text.as_bytes();
         if self.stride > 1 {
             for at in (0..bytes.len().saturating_sub(3)).step_by(self.stride) {
@@ -337,7 +360,7 @@ impl Scanner {
                     .get(bit >> 6)
                     .is_some_and(|word| word & (1 << (bit & 63)) != 0)
                 {
-                    self.verify(self.long.get(w), at, bytes, &mut hit);
+                    self.verify(self.long.get(w), at, bytes, hit);
                 }
             }
             return;
@@ -355,7 +378,7 @@ impl Scanner {
                     .get(key as usize >> 6)
                     .is_some_and(|word| word & (1 << (key & 63)) != 0)
                 {
-                    self.verify(self.short.get(key), at - 1, bytes, &mut hit);
+                    self.verify(self.short.get(key), at - 1, bytes, hit);
                 }
             }
             if has_long && at >= 3 {
@@ -365,7 +388,7 @@ impl Scanner {
                     .get(bit >> 6)
                     .is_some_and(|word| word & (1 << (bit & 63)) != 0)
                 {
-                    self.verify(self.long.get(roll), at - 3, bytes, &mut hit);
+                    self.verify(self.long.get(roll), at - 3, bytes, hit);
                 }
             }
         }
@@ -378,7 +401,7 @@ impl Scanner {
                     .get(key as usize >> 6)
                     .is_some_and(|word| word & (1 << (key & 63)) != 0)
                 {
-                    self.verify(self.short.get(key), bytes.len() - 1, bytes, &mut hit);
+                    self.verify(self.short.get(key), bytes.len() - 1, bytes, hit);
                 }
             }
         }
