@@ -24,11 +24,14 @@ const FILTER_BITS_PER_LITERAL: usize = 512;
 const FILTER_BITS_MIN: u32 = 12;
 const FILTER_BITS_MAX: u32 = 18;
 
-/// A literal's id and where its anchor is in it.
+/// A literal anchored at a window: the id it reports, where the window
+/// is in it, and where its text is in the scanner's `text`.
 #[derive(Debug, Clone, Copy)]
 struct Anchored {
-    literal: u32,
+    id: u32,
     offset: u32,
+    start: u32,
+    len: u32,
 }
 
 /// The largest stride: sets of long literals look at every `stride`-th
@@ -113,7 +116,8 @@ pub(crate) struct Scanner {
     ids: Box<[u32]>,
     /// The automata of a small set (then the tables are empty).
     small: Option<Small>,
-    literals: Vec<Box<[u8]>>,
+    /// The texts of the anchored literals, one after the other.
+    text: Vec<u8>,
     filter: Vec<u64>,
     /// `32 - log2(filter bits)`.
     filter_shift: u32,
@@ -180,7 +184,7 @@ impl Scanner {
                 return Scanner {
                     ids,
                     small,
-                    literals: Vec::new(),
+                    text: Vec::new(),
                     filter: Vec::new(),
                     filter_shift: 32,
                     stride: 1,
@@ -226,9 +230,17 @@ impl Scanner {
         let filter_shift = 32 - filter_bits;
         let mut filter = vec![0u64; (1usize << filter_bits) / 64];
         let mut short_filter = vec![0u64; 65536 / 64];
+        let mut text = Vec::new();
         for (i, lit) in literals.iter().enumerate() {
             let bytes = lit.as_ref().as_bytes();
-            let literal = i as u32;
+            let start = text.len() as u32;
+            text.extend_from_slice(bytes);
+            let anchored = |offset: usize| Anchored {
+                id: ids.get(i).copied().unwrap_or(u32::MAX),
+                offset: offset as u32,
+                start,
+                len: bytes.len() as u32,
+            };
             if bytes.len() >= 4 {
                 for residue in 0..stride {
                     // The window fewest literals share.
@@ -245,10 +257,7 @@ impl Scanner {
                     let Some((at, w)) = best else {
                         continue;
                     };
-                    long.entry(w).or_default().push(Anchored {
-                        literal,
-                        offset: at as u32,
-                    });
+                    long.entry(w).or_default().push(anchored(at));
                     let bit = filter_bit(w, filter_shift);
                     if let Some(word) = filter.get_mut(bit / 64) {
                         *word |= 1 << (bit % 64);
@@ -256,10 +265,7 @@ impl Scanner {
                 }
             } else if let [a, b, ..] = bytes {
                 let key = u32::from(*a) | (u32::from(*b) << 8);
-                short
-                    .entry(key)
-                    .or_default()
-                    .push(Anchored { literal, offset: 0 });
+                short.entry(key).or_default().push(anchored(0));
                 if let Some(word) = short_filter.get_mut(key as usize / 64) {
                     *word |= 1 << (key % 64);
                 }
@@ -267,10 +273,7 @@ impl Scanner {
                 // One byte: anchored at itself and every following byte.
                 for next in 0..=255u8 {
                     let key = u32::from(b) | (u32::from(next) << 8);
-                    short
-                        .entry(key)
-                        .or_default()
-                        .push(Anchored { literal, offset: 0 });
+                    short.entry(key).or_default().push(anchored(0));
                     if let Some(word) = short_filter.get_mut(key as usize / 64) {
                         *word |= 1 << (key % 64);
                     }
@@ -280,10 +283,7 @@ impl Scanner {
         Scanner {
             ids,
             small: None,
-            literals: literals
-                .iter()
-                .map(|l| l.as_ref().as_bytes().to_vec().into_boxed_slice())
-                .collect(),
+            text,
             filter,
             filter_shift,
             stride,
@@ -369,6 +369,22 @@ impl Scanner {
         let has_short = !self.short.entries.is_empty();
         // The last four bytes, folded, as a little-endian word.
         let mut roll: u32 = 0;
+        if !has_short {
+            // Most large sets: no two- or three-byte literal.
+            for (at, &b) in bytes.iter().enumerate() {
+                roll = (roll >> 8) | (u32::from(b.to_ascii_lowercase()) << 24);
+                let bit = filter_bit(roll, self.filter_shift);
+                if at >= 3
+                    && self
+                        .filter
+                        .get(bit >> 6)
+                        .is_some_and(|word| word & (1 << (bit & 63)) != 0)
+                {
+                    self.verify(self.long.get(roll), at - 3, bytes, hit);
+                }
+            }
+            return;
+        }
         for (at, &b) in bytes.iter().enumerate() {
             roll = (roll >> 8) | (u32::from(b.to_ascii_lowercase()) << 24);
             if has_short && at >= 1 {
@@ -419,17 +435,16 @@ impl Scanner {
             let Some(start) = at.checked_sub(a.offset as usize) else {
                 continue;
             };
-            let Some(lit) = self.literals.get(a.literal as usize) else {
+            let end = start + a.len as usize;
+            let Some(found) = bytes.get(start..end) else {
                 continue;
             };
-            let end = start + lit.len();
-            if bytes
-                .get(start..end)
-                .is_some_and(|found| found.eq_ignore_ascii_case(lit))
-            {
-                if let Some(&id) = self.ids.get(a.literal as usize) {
-                    hit(id, start, end);
-                }
+            let literal = self
+                .text
+                .get(a.start as usize..(a.start + a.len) as usize)
+                .unwrap_or_default();
+            if found.eq_ignore_ascii_case(literal) {
+                hit(a.id, start, end);
             }
         }
     }
