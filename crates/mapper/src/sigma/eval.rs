@@ -56,6 +56,8 @@ pub(crate) struct Scratch {
     /// where each ends.
     values: String,
     value_ends: Vec<u32>,
+    /// Recent field texts and their literals.
+    memo: Memo,
     /// Folded and lower-cased texts for the scanners.
     fold_buffer: String,
     lower: Vec<u8>,
@@ -249,15 +251,14 @@ fn scalar_passes(test: &Test, value: &Value, raw: &str, folded: &str) -> bool {
 }
 
 /// Scan `text` with `scanner` (folding it first unless it is ASCII or
-/// `folded`: the scanner ignores ASCII case): mark the rules requiring the
-/// literals found, and record where each occurred in `flags` (when given).
+/// `folded`: the scanner ignores ASCII case) and call `found(id, kind)`
+/// for every occurrence of a literal, `kind` saying where it is
+/// ([`AT_ANY`] …).
 fn record(
-    index: &Index,
     scanner: &Scanner,
     (text, folded): (&str, bool),
     (buffer, lower): (&mut String, &mut Vec<u8>),
-    flags: Option<(&mut Vec<u8>, &mut Vec<u32>)>,
-    (candidates, clauses): (&mut [u64], &mut Clauses),
+    mut found: impl FnMut(u32, u8),
 ) {
     let text = if folded || text.is_ascii() || is_folded(text) {
         text
@@ -267,31 +268,57 @@ fn record(
         buffer.as_str()
     };
     let len = text.len();
-    match flags {
-        Some((flags, touched)) => scanner.scan(text, lower, |id, start, end| {
-            let mut kind = AT_ANY;
+    scanner.scan(text, lower, |id, start, end| {
+        let mut kind = AT_ANY;
+        if start == 0 {
+            kind |= AT_START;
+        }
+        if end == len {
+            kind |= AT_END;
             if start == 0 {
-                kind |= AT_START;
+                kind |= WHOLE;
             }
-            if end == len {
-                kind |= AT_END;
-                if start == 0 {
-                    kind |= WHOLE;
-                }
-            }
-            if let Some(f) = flags.get_mut(id as usize) {
-                if *f == 0 {
-                    touched.push(id);
-                }
-                *f |= kind;
-            }
-            mark(index, id, candidates, clauses);
-        }),
-        None => scanner.scan(text, lower, |id, _, _| {
-            mark(index, id, candidates, clauses);
-        }),
-    }
+        }
+        found(id, kind);
+    });
 }
+
+/// Literal `id` occurred at `kind`: record it in `flags` and mark the
+/// rules requiring it.
+fn occurred(
+    index: &Index,
+    (id, kind): (u32, u8),
+    (flags, touched): (&mut [u8], &mut Vec<u32>),
+    (candidates, clauses): (&mut [u64], &mut Clauses),
+) {
+    if let Some(f) = flags.get_mut(id as usize) {
+        if *f == 0 {
+            touched.push(id);
+        }
+        *f |= kind;
+    }
+    mark(index, id, candidates, clauses);
+}
+
+/// Texts up to this long are remembered with the literals found in them.
+const MEMO_MAX_LEN: usize = 64;
+
+/// How many texts a field remembers.
+const MEMO_WAYS: usize = 4;
+
+/// The latest short texts of each field and the literals found in them:
+/// fields like the user, the company or the integrity level repeat from
+/// event to event, and a comparison is cheaper than a scan.
+#[derive(Default)]
+struct Memo {
+    /// The index stamp and plan address the entries were found with.
+    plan: (u64, usize),
+    /// Per field id: its entries, and the next to replace.
+    fields: Vec<(Vec<MemoEntry>, usize)>,
+}
+
+/// A text and the (literal, where) occurrences in it.
+type MemoEntry = (String, Vec<(u32, u8)>);
 
 /// The text `t` of `value`, in the scratch buffers.
 fn text_in<'a>(value: &'a Value, t: Text, raw: &'a str, folded: &'a str) -> Option<&'a str> {
@@ -432,6 +459,7 @@ impl<'e, 's> Ctx<'e, 's> {
                 continue;
             };
             let value = slot.value;
+            let slot_field = slot.field;
             if let Value::Array(items) = value {
                 // Elements mark candidates; their tests search directly.
                 for item in items {
@@ -443,14 +471,9 @@ impl<'e, 's> Ctx<'e, 's> {
                             lower,
                             ..
                         } = &mut *self.s;
-                        record(
-                            index,
-                            scanner,
-                            (&text, false),
-                            (fold_buffer, lower),
-                            None,
-                            (candidates, clauses),
-                        );
+                        record(scanner, (&text, false), (fold_buffer, lower), |id, _| {
+                            mark(index, id, candidates, clauses);
+                        });
                     }
                 }
                 continue;
@@ -474,19 +497,48 @@ impl<'e, 's> Ctx<'e, 's> {
                 clauses,
                 fold_buffer,
                 lower,
+                memo,
                 ..
             } = &mut *self.s;
             let Some(text) = text_in(value, t, raw, folded) else {
                 continue;
             };
-            record(
-                index,
-                scanner,
-                (text, !ascii),
-                (fold_buffer, lower),
-                Some((flags, touched)),
-                (candidates, clauses),
-            );
+            let field = slot_field as usize;
+            if text.len() > MEMO_MAX_LEN {
+                record(scanner, (text, !ascii), (fold_buffer, lower), |id, kind| {
+                    occurred(index, (id, kind), (flags, touched), (candidates, clauses));
+                });
+            } else {
+                let this_plan = (index.stamp, Arc::as_ptr(&plan).addr());
+                if memo.plan != this_plan {
+                    memo.plan = this_plan;
+                    memo.fields.clear();
+                }
+                if memo.fields.len() <= field {
+                    memo.fields.resize_with(field + 1, Default::default);
+                }
+                let Some((entries, next)) = memo.fields.get_mut(field) else {
+                    continue;
+                };
+                if let Some((_, hits)) = entries.iter().find(|(seen, _)| seen == text) {
+                    for &hit in hits {
+                        occurred(index, hit, (flags, touched), (candidates, clauses));
+                    }
+                } else {
+                    let mut hits = Vec::new();
+                    record(scanner, (text, !ascii), (fold_buffer, lower), |id, kind| {
+                        hits.push((id, kind));
+                        occurred(index, (id, kind), (flags, touched), (candidates, clauses));
+                    });
+                    let entry = (text.to_string(), hits);
+                    if entries.len() < MEMO_WAYS {
+                        entries.push(entry);
+                    } else if let Some(old) = entries.get_mut(*next) {
+                        *old = entry;
+                    }
+                    *next = (*next + 1) % MEMO_WAYS;
+                }
+            }
             if let Some(slot) = self.slots.get_mut(i) {
                 slot.scanned = true;
             }
@@ -560,13 +612,7 @@ impl<'e, 's> Ctx<'e, 's> {
                     kind |= WHOLE;
                 }
             }
-            if let Some(f) = flags.get_mut(id as usize) {
-                if *f == 0 {
-                    touched.push(id);
-                }
-                *f |= kind;
-            }
-            mark(index, id, candidates, clauses);
+            occurred(index, (id, kind), (flags, touched), (candidates, clauses));
         });
     }
 
