@@ -136,19 +136,37 @@ fn score(clause: &Clause) -> (usize, std::cmp::Reverse<usize>) {
     )
 }
 
-/// The most selective clause of a requirement.
-fn best(req: Requirement) -> Option<Clause> {
-    req.into_iter().max_by_key(score)
+/// The requirement of an `or` of parts: each clause the union of one
+/// clause of every part (whichever part holds, one of them does), the most
+/// selective [`MAX_CLAUSES`] of those combinations (`None` when a part has
+/// no requirement).
+fn any_of(parts: impl Iterator<Item = Option<Requirement>>) -> Option<Requirement> {
+    let mut out: Requirement = vec![Clause::new()];
+    for part in parts {
+        let part = most_selective(part?);
+        let mut combined = Vec::with_capacity(out.len() * part.len());
+        for clause in &out {
+            for other in &part {
+                let mut union = clause.clone();
+                union.extend(other.iter().cloned());
+                combined.push(union);
+            }
+        }
+        out = most_selective(combined);
+    }
+    Some(out)
 }
 
-/// The requirement of an `or` of parts: one clause, the union of each
-/// part's best clause (`None` when a part has no requirement).
-fn any_of(parts: impl Iterator<Item = Option<Requirement>>) -> Option<Requirement> {
-    let mut out = Clause::new();
-    for part in parts {
-        out.extend(best(part?)?);
+/// The [`MAX_CLAUSES`] most selective clauses, each without repeats.
+fn most_selective(mut req: Requirement) -> Requirement {
+    for clause in &mut req {
+        clause.sort();
+        clause.dedup();
     }
-    Some(vec![out])
+    req.sort_by(|a, b| score(b).cmp(&score(a)).then_with(|| a.cmp(b)));
+    req.dedup();
+    req.truncate(MAX_CLAUSES);
+    req
 }
 
 /// The requirement of an `and` of parts: every clause of every part that
@@ -200,15 +218,7 @@ fn requirement(detection: &Detection, cond: &Cond, keywords: u32) -> Option<Requ
 /// A rule's requirement, its most selective clauses first, at most
 /// [`MAX_CLAUSES`] of them.
 fn rule_requirement(detection: &Detection, keywords: u32) -> Option<Requirement> {
-    let mut req = requirement(detection, &detection.condition, keywords)?;
-    for clause in &mut req {
-        clause.sort();
-        clause.dedup();
-    }
-    req.sort_by(|a, b| score(b).cmp(&score(a)).then_with(|| a.cmp(b)));
-    req.dedup();
-    req.truncate(MAX_CLAUSES);
-    Some(req)
+    requirement(detection, &detection.condition, keywords).map(most_selective)
 }
 
 /// Literal ids per field while building.
