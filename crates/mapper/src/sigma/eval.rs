@@ -455,6 +455,25 @@ impl<'e, 's> Ctx<'e, 's> {
             let Some(slot) = self.slots.get(i) else {
                 break;
             };
+            if plan.has_numbers(slot.field) {
+                // Numbers rules require (`EventID: 4688`).
+                let items: &[Value] = match slot.value {
+                    Value::Array(items) => items,
+                    other => std::slice::from_ref(other),
+                };
+                for n in items.iter().filter_map(scalar_number) {
+                    for &id in plan.numbers(slot.field, n) {
+                        let Scratch {
+                            flags,
+                            touched,
+                            candidates,
+                            clauses,
+                            ..
+                        } = &mut *self.s;
+                        occurred(index, (id, WHOLE), (flags, touched), (candidates, clauses));
+                    }
+                }
+            }
             let Some(scanner) = plan.scanner(slot.field) else {
                 continue;
             };

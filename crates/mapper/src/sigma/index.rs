@@ -27,7 +27,7 @@ use std::sync::{Arc, OnceLock, RwLock};
 use crate::event::{Event, LogSource};
 
 use super::condition::Cond;
-use super::detection::{Detection, Target, Test, NEEDLE_SCORE_CAP};
+use super::detection::{Detection, Item, Target, Test, NEEDLE_SCORE_CAP};
 use super::pattern::{AT_ANY, INDEXED_MIN};
 use super::rule::Rule;
 use super::scan::Scanner;
@@ -72,9 +72,39 @@ pub(crate) struct Plan {
     /// The scanner of the groups' keyword literals (run on every value of
     /// the event).
     pub keywords: Option<Scanner>,
+    /// Field id → index into `number_tables` ([`NONE`]: no number).
+    numbers_of: Vec<u32>,
+    /// The numbers rules require of a field (by [`number_key`], sorted),
+    /// with their literal ids.
+    number_tables: Vec<Vec<(u64, Vec<u32>)>>,
 }
 
 impl Plan {
+    /// The ids of the numbers rules require of `field` that equal `n`.
+    pub fn numbers(&self, field: u32, n: f64) -> &[u32] {
+        let Some(table) = self.number_table(field) else {
+            return &[];
+        };
+        let key = number_key(n);
+        table
+            .binary_search_by_key(&key, |(k, _)| *k)
+            .ok()
+            .and_then(|at| table.get(at))
+            .map_or(&[], |(_, ids)| ids.as_slice())
+    }
+
+    fn number_table(&self, field: u32) -> Option<&Vec<(u64, Vec<u32>)>> {
+        match self.numbers_of.get(field as usize) {
+            Some(&at) if at != NONE => self.number_tables.get(at as usize),
+            _ => None,
+        }
+    }
+
+    /// Whether rules require numbers of `field`.
+    pub fn has_numbers(&self, field: u32) -> bool {
+        self.number_table(field).is_some()
+    }
+
     /// The scanner of a field.
     pub fn scanner(&self, field: u32) -> Option<&Scanner> {
         match self.scanner_of.get(field as usize) {
@@ -176,8 +206,55 @@ fn all_of(parts: impl Iterator<Item = Option<Requirement>>) -> Option<Requiremen
     (!out.is_empty()).then_some(out)
 }
 
-/// `keywords`: the pseudo field of the rule's keyword searches.
-fn search_requirement(detection: &Detection, index: usize, keywords: u32) -> Option<Requirement> {
+/// The text a number is registered under (it reads back as the number).
+fn number_text(n: f64) -> String {
+    format!("{n}")
+}
+
+/// The key of a number in a plan's number tables (`-0` is `0`).
+fn number_key(n: f64) -> u64 {
+    if n == 0.0 {
+        0
+    } else {
+        n.to_bits()
+    }
+}
+
+/// The clause of an item whose tests are all numbers (`EventID: 4688`):
+/// the value equals one of them (or, with `|all`, the first). Numbers the
+/// rule writes other than as a plain decimal (`0x10`) match their text
+/// too, so they give no clause.
+fn number_clause(item: &Item, field: u32, fields: usize) -> Option<Requirement> {
+    if item.negate || item.tests.is_empty() {
+        return None;
+    }
+    let number_field = u32::try_from(fields).ok()?.checked_add(field)?;
+    let numbers: Vec<(u32, String)> = item
+        .tests
+        .iter()
+        .map(|test| match test {
+            Test::Num { text, value } if text.trim().parse::<f64>().ok() == Some(*value) => {
+                Some((number_field, number_text(*value)))
+            }
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    let numbers = if item.all {
+        numbers.into_iter().take(1).collect()
+    } else {
+        numbers
+    };
+    Some(vec![numbers])
+}
+
+/// `keywords`: the pseudo field of the rule's keyword searches; `fields`:
+/// how many fields there are (number pseudo fields follow them).
+fn search_requirement(
+    detection: &Detection,
+    index: usize,
+    keywords: u32,
+    fields: usize,
+) -> Option<Requirement> {
     let search = detection.searches.get(index)?;
     let alternative = |conj: &super::detection::Conj| {
         all_of(conj.items.iter().map(|item| {
@@ -185,7 +262,12 @@ fn search_requirement(detection: &Detection, index: usize, keywords: u32) -> Opt
                 Target::Field(field) => field,
                 Target::Keyword => keywords,
             };
-            let needles = item.needles.as_ref()?;
+            let Some(needles) = item.needles.as_ref() else {
+                return match item.target {
+                    Target::Field(field) => number_clause(item, field, fields),
+                    Target::Keyword => None,
+                };
+            };
             needles
                 .iter()
                 .all(|n| selective(n))
@@ -198,27 +280,28 @@ fn search_requirement(detection: &Detection, index: usize, keywords: u32) -> Opt
     }
 }
 
-fn requirement(detection: &Detection, cond: &Cond, keywords: u32) -> Option<Requirement> {
+fn requirement(
+    detection: &Detection,
+    cond: &Cond,
+    keywords: u32,
+    fields: usize,
+) -> Option<Requirement> {
+    let search = |&i: &usize| search_requirement(detection, i, keywords, fields);
+    let part = |c: &Cond| requirement(detection, c, keywords, fields);
     match cond {
-        Cond::Search(i) => search_requirement(detection, *i, keywords),
-        Cond::And(items) => all_of(items.iter().map(|c| requirement(detection, c, keywords))),
-        Cond::All(ids) => all_of(
-            ids.iter()
-                .map(|&i| search_requirement(detection, i, keywords)),
-        ),
-        Cond::Or(items) => any_of(items.iter().map(|c| requirement(detection, c, keywords))),
-        Cond::AtLeast(_, ids) => any_of(
-            ids.iter()
-                .map(|&i| search_requirement(detection, i, keywords)),
-        ),
+        Cond::Search(i) => search(i),
+        Cond::And(items) => all_of(items.iter().map(part)),
+        Cond::All(ids) => all_of(ids.iter().map(search)),
+        Cond::Or(items) => any_of(items.iter().map(part)),
+        Cond::AtLeast(_, ids) => any_of(ids.iter().map(search)),
         Cond::Not(_) => None,
     }
 }
 
 /// A rule's requirement, its most selective clauses first, at most
 /// [`MAX_CLAUSES`] of them.
-fn rule_requirement(detection: &Detection, keywords: u32) -> Option<Requirement> {
-    requirement(detection, &detection.condition, keywords).map(most_selective)
+fn rule_requirement(detection: &Detection, keywords: u32, fields: usize) -> Option<Requirement> {
+    requirement(detection, &detection.condition, keywords, fields).map(most_selective)
 }
 
 /// Literal ids per field while building.
@@ -340,7 +423,7 @@ impl Index {
                     }
                 }
             }
-            if let Some(req) = rule_requirement(detection, keywords) {
+            if let Some(req) = rule_requirement(detection, keywords, fields) {
                 if let Some(bits) = clauses_of.get_mut(ri) {
                     *bits = ((1u16 << req.len()) - 1) as u8;
                 }
@@ -471,6 +554,7 @@ impl Index {
         };
         let mut per_field: BTreeMap<u32, (Vec<u32>, Vec<&str>)> = BTreeMap::new();
         let mut keywords: (Vec<u32>, Vec<&str>) = (Vec::new(), Vec::new());
+        let mut numbers: BTreeMap<u32, BTreeMap<u64, Vec<u32>>> = BTreeMap::new();
         for (id, (&field, text)) in self
             .literal_field
             .iter()
@@ -481,6 +565,20 @@ impl Index {
             if !users.iter().any(|&g| is_selected(g)) {
                 continue;
             }
+            if let Some(number_of) = (field as usize)
+                .checked_sub(self.fields)
+                .filter(|&f| f < self.fields)
+            {
+                if let Ok(n) = text.parse::<f64>() {
+                    numbers
+                        .entry(number_of as u32)
+                        .or_default()
+                        .entry(number_key(n))
+                        .or_default()
+                        .push(id as u32);
+                }
+                continue;
+            }
             let (ids, texts) = if field as usize >= self.fields {
                 &mut keywords
             } else {
@@ -488,6 +586,14 @@ impl Index {
             };
             ids.push(id as u32);
             texts.push(text);
+        }
+        let mut numbers_of = vec![NONE; self.fields];
+        let mut number_tables = Vec::with_capacity(numbers.len());
+        for (field, table) in numbers {
+            if let Some(slot) = numbers_of.get_mut(field as usize) {
+                *slot = number_tables.len() as u32;
+                number_tables.push(table.into_iter().collect());
+            }
         }
         let mut scanner_of = vec![NONE; self.fields];
         let mut scanners = Vec::with_capacity(per_field.len());
@@ -500,6 +606,8 @@ impl Index {
         Plan {
             scanner_of,
             scanners,
+            numbers_of,
+            number_tables,
             keywords: (!keywords.0.is_empty()).then(|| Scanner::new(&keywords.0, &keywords.1)),
         }
     }
