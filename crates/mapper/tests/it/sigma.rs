@@ -1467,3 +1467,166 @@ fn sigmahq_regression_events_match_their_rules() {
     assert_eq!(some, 202, "{failures:#?}");
     assert_eq!(exact, 196, "{failures:#?}");
 }
+
+// ------------------------------------------- the index behind evaluation
+
+#[test]
+fn conditions_hold_exactly_whatever_the_rule_requires() {
+    // `(a and b) or c`: the index requires combinations of the parts'
+    // literals; the outcome must still be the condition's truth table.
+    let body = "    a:\n        Image|endswith: '\\certutil.exe'\n    b:\n        CommandLine|contains: '-urlcache'\n    c:\n        CommandLine|contains: 'decodehex'\n    condition: (a and b) or c";
+    let rules = detection(body);
+    for (image, cmd, expected) in [
+        ("C:\\certutil.exe", "x -urlcache y", true),
+        ("C:\\certutil.exe", "x -split y", false),
+        ("C:\\other.exe", "x -urlcache y", false),
+        ("C:\\other.exe", "x -decodehex y", true),
+        ("C:\\certutil.exe", "x -decodehex -urlcache", true),
+    ] {
+        assert_eq!(
+            hits(&rules, json!({"Image": image, "CommandLine": cmd})),
+            expected,
+            "{image} {cmd}"
+        );
+    }
+    // `1 of` over selections of several items each.
+    check(
+        "    s1:\n        A|contains: 'alpha1'\n        B|contains: 'bravo1'\n    s2:\n        A|contains: 'alpha2'\n        B|contains: 'bravo2'\n    condition: 1 of s*",
+        &[
+            json!({"A": "alpha1", "B": "bravo1"}),
+            json!({"A": "alpha2", "B": "bravo2"}),
+        ],
+        &[
+            json!({"A": "alpha1", "B": "bravo2"}),
+            json!({"A": "alpha2", "B": "bravo1"}),
+            json!({"A": "alpha1 alpha2"}),
+        ],
+    );
+}
+
+#[test]
+fn required_numbers_match_every_form_of_the_number() {
+    check_item(
+        "EventID: [4688, 1]",
+        &[
+            json!({"EventID": [7, "1"]}),
+            json!({"EventID": "4688.0"}),
+            json!({"EventID": 1e0}),
+        ],
+        &[
+            json!({"EventID": [7, 4689]}),
+            json!({"EventID": "x"}),
+            json!({"EventID": true}),
+        ],
+    );
+    check_item(
+        "Code: 0",
+        &[
+            json!({"Code": -0.0}),
+            json!({"Code": "0"}),
+            json!({"Code": " -0 "}),
+        ],
+        &[json!({"Code": 1})],
+    );
+    // `|all` of numbers: every one must be among the array's elements.
+    check_item(
+        "Ports|all: [80, 443]",
+        &[json!({"Ports": [443, 80, 22]})],
+        &[json!({"Ports": [80, 22]}), json!({"Ports": 80})],
+    );
+}
+
+#[test]
+fn keyword_occurrences_stay_within_one_value() {
+    // A keyword with the character that separates values in the keyword
+    // pass: it must not be found across two values.
+    check(
+        "    keywords:\n        - \"a\\0b\"\n        - 'whole-value'\n    condition: keywords",
+        &[
+            json!({"X": "xa\u{0}by"}),
+            json!({"X": "first", "Y": "whole-value"}),
+            json!({"X": "whole-value"}),
+        ],
+        &[
+            json!({"X": "xa", "Y": "by"}),
+            json!({"X": "whole-", "Y": "value"}),
+        ],
+    );
+}
+
+#[test]
+fn more_sets_of_log_sources_than_plans_kept() {
+    // Every event selects another group; beyond the plans kept, events use
+    // the plan of every group, which must find the same.
+    let text: Vec<String> = (0..80)
+        .map(|i| {
+            format!(
+                "title: r{i}\nid: r{i}\nlogsource: {{product: p{i}}}\ndetection:\n    s:\n        Message|contains: 'needle{i}'\n    condition: s\n"
+            )
+        })
+        .collect();
+    let mut rules = RuleSet::new();
+    assert_eq!(rules.add_yaml(&text.join("---\n"), None).unwrap(), 80);
+    for round in 0..2 {
+        for i in 0..80 {
+            let mut e =
+                event(json!({"Message": format!("a needle{i} and needle{}", (i + 1) % 80)}));
+            e.logsources = vec![LogSource::new(Some(&format!("p{i}")), None, None)];
+            let ids: Vec<String> = rules
+                .evaluate(&e)
+                .iter()
+                .map(|m| m.rule.id.clone().unwrap())
+                .collect();
+            assert_eq!(ids, [format!("r{i}")], "round {round}, product p{i}");
+        }
+    }
+}
+
+#[test]
+fn repeated_field_values_give_the_same_results() {
+    // Short texts are remembered with the literals found in them, per
+    // thread: results must not depend on what was evaluated before.
+    let body = "    s:\n        User|endswith: '\\alice'\n        IntegrityLevel: 'High'\n    t:\n        User|startswith: 'NT AUTHORITY\\'\n        Company|contains: 'evil'\n    condition: s or t";
+    let users = [
+        "CORP\\alice",
+        "NT AUTHORITY\\SYSTEM",
+        "corp\\ALICE",
+        "CORP\\bob",
+        "x",
+    ];
+    let levels = ["High", "Medium", "HIGH", "System"];
+    let companies = ["Evil Corp", "Microsoft Corporation", "", "eviL"];
+    let events: Vec<Value> = (0..200usize)
+        .map(|i| {
+            json!({
+                "User": users[i % users.len()],
+                "IntegrityLevel": levels[(i / 3) % levels.len()],
+                "Company": companies[(i / 7) % companies.len()],
+            })
+        })
+        .collect();
+    // Each alone, by a rule set that has seen nothing else...
+    let expected: Vec<bool> = events
+        .iter()
+        .map(|fields| hits(&detection(body), fields.clone()))
+        .collect();
+    // ...and one after the other by one rule set.
+    let shared = detection(body);
+    let actual: Vec<bool> = events
+        .iter()
+        .map(|fields| hits(&shared, fields.clone()))
+        .collect();
+    assert_eq!(actual, expected);
+    // ...and as the condition says.
+    let by_hand: Vec<bool> = events
+        .iter()
+        .map(|e| {
+            let field = |name: &str| e[name].as_str().unwrap_or_default().to_lowercase();
+            (field("User").ends_with("\\alice") && field("IntegrityLevel") == "high")
+                || (field("User").starts_with("nt authority\\")
+                    && field("Company").contains("evil"))
+        })
+        .collect();
+    assert_eq!(expected, by_hand);
+    assert_eq!(expected.iter().filter(|&&m| m).count(), 61);
+}
