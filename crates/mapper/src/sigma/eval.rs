@@ -109,9 +109,8 @@ pub(crate) struct Clauses {
 
 /// Literal `id` occurred: record the clauses it satisfies, and make the
 /// rules all of whose clauses are satisfied candidates.
-fn mark(index: &Index, id: u32, candidates: &mut [u64], clauses: &mut Clauses) {
-    for &(rule, clause) in index.marks(id) {
-        let all = index.clauses_of.get(rule as usize).copied().unwrap_or(1);
+fn mark(plan: &Plan, id: u32, candidates: &mut [u64], clauses: &mut Clauses) {
+    for &(rule, clause, all) in plan.marks(id) {
         if all == 1 {
             set_bit(candidates, rule);
         } else if let Some(seen) = clauses.seen.get_mut(rule as usize) {
@@ -286,7 +285,7 @@ fn record(
 /// Literal `id` occurred at `kind`: record it in `flags` and mark the
 /// rules requiring it.
 fn occurred(
-    index: &Index,
+    plan: &Plan,
     (id, kind): (u32, u8),
     (flags, touched): (&mut [u8], &mut Vec<u32>),
     (candidates, clauses): (&mut [u64], &mut Clauses),
@@ -297,7 +296,7 @@ fn occurred(
         }
         *f |= kind;
     }
-    mark(index, id, candidates, clauses);
+    mark(plan, id, candidates, clauses);
 }
 
 /// Texts up to this long are remembered with the literals found in them.
@@ -470,7 +469,7 @@ impl<'e, 's> Ctx<'e, 's> {
                             clauses,
                             ..
                         } = &mut *self.s;
-                        occurred(index, (id, WHOLE), (flags, touched), (candidates, clauses));
+                        occurred(&plan, (id, WHOLE), (flags, touched), (candidates, clauses));
                     }
                 }
             }
@@ -491,7 +490,7 @@ impl<'e, 's> Ctx<'e, 's> {
                             ..
                         } = &mut *self.s;
                         record(scanner, (&text, false), (fold_buffer, lower), |id, _| {
-                            mark(index, id, candidates, clauses);
+                            mark(&plan, id, candidates, clauses);
                         });
                     }
                 }
@@ -525,7 +524,7 @@ impl<'e, 's> Ctx<'e, 's> {
             let field = slot_field as usize;
             if text.len() > MEMO_MAX_LEN {
                 record(scanner, (text, !ascii), (fold_buffer, lower), |id, kind| {
-                    occurred(index, (id, kind), (flags, touched), (candidates, clauses));
+                    occurred(&plan, (id, kind), (flags, touched), (candidates, clauses));
                 });
             } else {
                 let this_plan = (index.stamp, Arc::as_ptr(&plan).addr());
@@ -541,13 +540,13 @@ impl<'e, 's> Ctx<'e, 's> {
                 };
                 if let Some((_, hits)) = entries.iter().find(|(seen, _)| seen == text) {
                     for &hit in hits {
-                        occurred(index, hit, (flags, touched), (candidates, clauses));
+                        occurred(&plan, hit, (flags, touched), (candidates, clauses));
                     }
                 } else {
                     let mut hits = Vec::new();
                     record(scanner, (text, !ascii), (fold_buffer, lower), |id, kind| {
                         hits.push((id, kind));
-                        occurred(index, (id, kind), (flags, touched), (candidates, clauses));
+                        occurred(&plan, (id, kind), (flags, touched), (candidates, clauses));
                     });
                     let entry = (text.to_string(), hits);
                     if entries.len() < MEMO_WAYS {
@@ -563,7 +562,7 @@ impl<'e, 's> Ctx<'e, 's> {
             }
         }
         if let Some(scanner) = &plan.keywords {
-            self.scan_keywords(scanner);
+            self.scan_keywords(&plan, scanner);
         }
         self.keywords_scanned = true;
     }
@@ -571,8 +570,7 @@ impl<'e, 's> Ctx<'e, 's> {
     /// Run the keyword scanner over every value of the event: once over
     /// all of them one after the other (folded where needed), each
     /// occurrence placed in its value.
-    fn scan_keywords(&mut self, scanner: &Scanner) {
-        let index = self.index;
+    fn scan_keywords(&mut self, plan: &Plan, scanner: &Scanner) {
         let Scratch {
             flags,
             touched,
@@ -631,7 +629,7 @@ impl<'e, 's> Ctx<'e, 's> {
                     kind |= WHOLE;
                 }
             }
-            occurred(index, (id, kind), (flags, touched), (candidates, clauses));
+            occurred(plan, (id, kind), (flags, touched), (candidates, clauses));
         });
     }
 

@@ -72,6 +72,10 @@ pub(crate) struct Plan {
     /// The scanner of the groups' keyword literals (run on every value of
     /// the event).
     pub keywords: Option<Scanner>,
+    /// Literal id → the (rule, clause, bits of all the rule's clauses)
+    /// it satisfies, for the rules of the plan's groups only.
+    mark_starts: Vec<u32>,
+    mark_rules: Vec<(u32, u8, u8)>,
     /// Field id → index into `number_tables` ([`NONE`]: no number).
     numbers_of: Vec<u32>,
     /// The numbers rules require of a field (by [`number_key`], sorted),
@@ -80,6 +84,11 @@ pub(crate) struct Plan {
 }
 
 impl Plan {
+    /// The (rule, clause, all clauses) literal `id` satisfies.
+    pub fn marks(&self, id: u32) -> &[(u32, u8, u8)] {
+        row(&self.mark_starts, &self.mark_rules, id as usize)
+    }
+
     /// The ids of the numbers rules require of `field` that equal `n`.
     pub fn numbers(&self, field: u32, n: f64) -> &[u32] {
         let Some(table) = self.number_table(field) else {
@@ -587,6 +596,23 @@ impl Index {
             ids.push(id as u32);
             texts.push(text);
         }
+        let mark_rows: Vec<Vec<(u32, u8, u8)>> = (0..self.literal_field.len())
+            .map(|id| {
+                self.marks(id as u32)
+                    .iter()
+                    .filter(|&&(rule, _)| {
+                        self.rule_group
+                            .get(rule as usize)
+                            .is_some_and(|&g| is_selected(g))
+                    })
+                    .map(|&(rule, clause)| {
+                        let all = self.clauses_of.get(rule as usize).copied().unwrap_or(1);
+                        (rule, clause, all)
+                    })
+                    .collect()
+            })
+            .collect();
+        let (mark_starts, mark_rules) = csr(&mark_rows);
         let mut numbers_of = vec![NONE; self.fields];
         let mut number_tables = Vec::with_capacity(numbers.len());
         for (field, table) in numbers {
@@ -606,6 +632,8 @@ impl Index {
         Plan {
             scanner_of,
             scanners,
+            mark_starts,
+            mark_rules,
             numbers_of,
             number_tables,
             keywords: (!keywords.0.is_empty()).then(|| Scanner::new(&keywords.0, &keywords.1)),
