@@ -497,6 +497,49 @@ impl<'e, 's> Ctx<'e, 's> {
                 continue;
             }
             let raw_t = self.ensure_raw(i);
+            let field = slot_field as usize;
+            // Short texts: the literals found in the field's latest texts,
+            // looked up by the text as it is (before any folding).
+            let this_plan = (index.stamp, Arc::as_ptr(&plan).addr());
+            let remembered = {
+                let Scratch { raw, memo, .. } = &mut *self.s;
+                let raw_text = text_in(value, raw_t, raw, "").unwrap_or_default();
+                if raw_text.len() > MEMO_MAX_LEN {
+                    None
+                } else {
+                    if memo.plan != this_plan {
+                        memo.plan = this_plan;
+                        memo.fields.clear();
+                    }
+                    if memo.fields.len() <= field {
+                        memo.fields.resize_with(field + 1, Default::default);
+                    }
+                    let entries = memo
+                        .fields
+                        .get(field)
+                        .map_or(&[][..], |(e, _)| e.as_slice());
+                    Some(entries.iter().position(|(seen, _)| seen == raw_text))
+                }
+            };
+            if let Some(Some(at)) = remembered {
+                let Scratch {
+                    flags,
+                    touched,
+                    candidates,
+                    clauses,
+                    memo,
+                    ..
+                } = &mut *self.s;
+                if let Some((_, hits)) = memo.fields.get(field).and_then(|(e, _)| e.get(at)) {
+                    for &hit in hits {
+                        occurred(&plan, hit, (flags, touched), (candidates, clauses));
+                    }
+                }
+                if let Some(slot) = self.slots.get_mut(i) {
+                    slot.scanned = true;
+                }
+                continue;
+            }
             let ascii = text_in(value, raw_t, &self.s.raw, "").is_some_and(str::is_ascii);
             let t = if ascii {
                 raw_t
@@ -521,34 +564,19 @@ impl<'e, 's> Ctx<'e, 's> {
             let Some(text) = text_in(value, t, raw, folded) else {
                 continue;
             };
-            let field = slot_field as usize;
-            if text.len() > MEMO_MAX_LEN {
+            if remembered.is_none() {
                 record(scanner, (text, !ascii), (fold_buffer, lower), |id, kind| {
                     occurred(&plan, (id, kind), (flags, touched), (candidates, clauses));
                 });
             } else {
-                let this_plan = (index.stamp, Arc::as_ptr(&plan).addr());
-                if memo.plan != this_plan {
-                    memo.plan = this_plan;
-                    memo.fields.clear();
-                }
-                if memo.fields.len() <= field {
-                    memo.fields.resize_with(field + 1, Default::default);
-                }
-                let Some((entries, next)) = memo.fields.get_mut(field) else {
-                    continue;
-                };
-                if let Some((_, hits)) = entries.iter().find(|(seen, _)| seen == text) {
-                    for &hit in hits {
-                        occurred(&plan, hit, (flags, touched), (candidates, clauses));
-                    }
-                } else {
-                    let mut hits = Vec::new();
-                    record(scanner, (text, !ascii), (fold_buffer, lower), |id, kind| {
-                        hits.push((id, kind));
-                        occurred(&plan, (id, kind), (flags, touched), (candidates, clauses));
-                    });
-                    let entry = (text.to_string(), hits);
+                let mut hits = Vec::new();
+                record(scanner, (text, !ascii), (fold_buffer, lower), |id, kind| {
+                    hits.push((id, kind));
+                    occurred(&plan, (id, kind), (flags, touched), (candidates, clauses));
+                });
+                let raw_text = text_in(value, raw_t, raw, "").unwrap_or_default();
+                if let Some((entries, next)) = memo.fields.get_mut(field) {
+                    let entry = (raw_text.to_string(), hits);
                     if entries.len() < MEMO_WAYS {
                         entries.push(entry);
                     } else if let Some(old) = entries.get_mut(*next) {
