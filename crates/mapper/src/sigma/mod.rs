@@ -76,15 +76,21 @@
 //!
 //! # Speed
 //!
-//! Rules are grouped by log source. Every literal of every rule (values,
-//! prefixes, suffixes, substrings, and literals every match of a regular
-//! expression contains) is indexed per field; one pass over each field of
-//! an event finds them all and records where each occurred. A rule is
-//! evaluated only when a literal it cannot match without occurred (or when
-//! it has none, e.g. a condition that is only `not …`), and its literal
-//! tests then read the records instead of searching. Texts are folded at
-//! most once per event, into buffers reused from event to event; regular
-//! expressions are compiled when first needed.
+//! Rules are grouped by log source; an event's log sources select groups,
+//! and each set of groups has a *plan*: per field, the literals (values,
+//! prefixes, suffixes, substrings of four bytes or more, literals every
+//! match of a regular expression contains) of those groups' rules only.
+//! One pass over each field of an event finds them all and records where
+//! each occurred; numbers rules test (`EventID: 4688`) are one lookup.
+//! Each rule requires up to four clauses its condition cannot hold
+//! without (one literal or number of each must occur), and is evaluated
+//! only when all occurred (or when it has none, e.g. a condition that is
+//! only `not …`); its literal tests then read the records instead of
+//! searching. A thread remembers the literals found in the latest short
+//! texts of each field (users, companies, integrity levels repeat), folds
+//! a text at most once per event into reused buffers, and compiles
+//! regular expressions when first needed. `docs/mapping.md` has the
+//! numbers.
 
 mod condition;
 mod detection;

@@ -1595,7 +1595,13 @@ fn repeated_field_values_give_the_same_results() {
         "x",
     ];
     let levels = ["High", "Medium", "HIGH", "System"];
-    let companies = ["Evil Corp", "Microsoft® Corporation", "", "eviL", "ÉVIL Évil evil"];
+    let companies = [
+        "Evil Corp",
+        "Microsoft® Corporation",
+        "",
+        "eviL",
+        "ÉVIL Évil evil",
+    ];
     let events: Vec<Value> = (0..200usize)
         .map(|i| {
             json!({
