@@ -60,8 +60,8 @@ pub(crate) struct MapOptions {
 /// `ttpmap map events`.
 #[derive(Debug, Args)]
 pub(crate) struct MapEventsArgs {
-    /// Event files: JSON lines (.jsonl, .ndjson), JSON (an array or one object; evtx JSON
-    /// too), or Windows .evtx.
+    /// Event files or folders: JSON lines (.jsonl, .ndjson), JSON (an array or one object;
+    /// evtx JSON too), or Windows .evtx; `-` reads JSON events from standard input.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
 

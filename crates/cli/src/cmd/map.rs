@@ -251,13 +251,22 @@ fn events(
     let mut mappings = MappingSet::new();
     let mut stats = EventStats::default();
     for path in &files {
-        let reader = EventReader::open(path)?;
+        let reader = if is_stdin(path) {
+            EventReader::from_stream(std::io::stdin(), STDIN)?
+        } else {
+            EventReader::open(path)?
+        };
+        let shown = if is_stdin(path) {
+            STDIN.to_string()
+        } else {
+            path.display().to_string()
+        };
         if let Some(bar) = &bar {
-            bar.set_message(path.display().to_string());
+            bar.set_message(shown.clone());
         }
         let (set, part) = engine.map_events(reader, |records| {
             if let Some(bar) = &bar {
-                bar.set_message(format!("{}: {records} records", path.display()));
+                bar.set_message(format!("{shown}: {records} records"));
             }
         });
         if let Some(bar) = &bar {
@@ -317,8 +326,17 @@ fn events(
     Ok(ExitCode::SUCCESS)
 }
 
-/// The files to read: each file given, and under each folder given every
-/// event file (`.json`, `.jsonl`, `.ndjson`, `.evtx`), in path order.
+/// How standard input is named in positions and messages.
+const STDIN: &str = "<stdin>";
+
+/// Whether `path` is `-`, standard input.
+fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// The files to read: each file given (`-`: standard input, at most once),
+/// and under each folder given every event file (`.json`, `.jsonl`,
+/// `.ndjson`, `.evtx`), in path order.
 fn event_files(given: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
         let entries =
@@ -337,9 +355,14 @@ fn event_files(given: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
         }
         Ok(())
     }
+    if given.iter().filter(|p| is_stdin(p)).count() > 1 {
+        anyhow::bail!("`-` (standard input) can be given once");
+    }
     let mut files = Vec::new();
     for path in given {
-        if path.is_dir() {
+        if is_stdin(path) {
+            files.push(path.clone());
+        } else if path.is_dir() {
             let mut found = Vec::new();
             walk(path, &mut found)?;
             found.sort();

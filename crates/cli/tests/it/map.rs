@@ -190,3 +190,52 @@ fn a_file_of_command_lines_maps_each() {
     out.assert_code(2);
     assert!(out.stderr.contains("COMMAND_LINE"), "{}", out.stderr);
 }
+
+#[test]
+fn events_are_read_from_standard_input() {
+    use std::io::Write;
+    use std::process::Stdio;
+
+    let event = serde_json::json!({
+        "EventID": 1,
+        "Channel": "Microsoft-Windows-Sysmon/Operational",
+        "Image": "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
+        "CommandLine": SEED,
+    });
+    let input = format!("{event}\n{{broken\n");
+    let mut cmd = TestCommand::new("map");
+    let mut child = cmd
+        .command()
+        .args(["map", "events", "--no-progress", "--format", "json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let document: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let ids: Vec<&str> = document["techniques"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["technique_id"].as_str())
+        .collect();
+    assert!(ids.contains(&"T1059.001"), "{ids:?}");
+    assert_eq!(document["events"]["events"], 1, "{document}");
+    assert!(stderr.contains("<stdin>: line 2: "), "{stderr}");
+
+    // Standard input once only.
+    let out = TestCommand::new("map")
+        .args(["map", "events", "-", "-"])
+        .run();
+    out.assert_code(2);
+    assert!(out.stderr.contains("standard input"), "{}", out.stderr);
+}

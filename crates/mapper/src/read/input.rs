@@ -22,8 +22,14 @@ pub(crate) fn open_input(path: &Path) -> Result<Input, ReadError> {
             io::Error::other("is a folder, not a file"),
         ));
     }
-    let mut raw = BufReader::new(file);
-    let head = raw.fill_buf().map_err(|e| ReadError::io(path, e))?;
+    decode(Box::new(file), path)
+}
+
+/// A stream named `name` (in errors) as UTF-8 input: a UTF-8 byte-order
+/// mark is skipped, UTF-16 (with its mark) is transcoded.
+pub(crate) fn decode(stream: Box<dyn Read + Send>, name: &Path) -> Result<Input, ReadError> {
+    let mut raw = BufReader::new(stream);
+    let head = raw.fill_buf().map_err(|e| ReadError::io(name, e))?;
     let inner: Box<dyn Read + Send> = if head.starts_with(UTF8_BOM) {
         raw.consume(UTF8_BOM.len());
         Box::new(raw)

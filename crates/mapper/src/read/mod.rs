@@ -221,6 +221,91 @@ impl EventReader {
         })
     }
 
+    /// Read events from a stream that cannot seek (standard input, a
+    /// pipe), named `name` in positions and errors. The format is told by
+    /// content as [`detect`] does: JSON lines, a JSON array, or JSON
+    /// documents (`evtx_dump` output included). A Windows event log needs
+    /// seeking: it is a [`ReadError::Evtx`] asking for its path.
+    ///
+    /// ```
+    /// use ttpmap_mapper::read::{EventFormat, EventReader};
+    ///
+    /// let input = "\n{\"Image\": \"C:\\\\x.exe\"}\n{bad\n";
+    /// let mut reader = EventReader::from_stream(std::io::Cursor::new(input), "<stdin>")?;
+    /// assert_eq!(reader.format(), EventFormat::JsonLines);
+    /// let event = reader.next().unwrap().unwrap();
+    /// assert_eq!(event.text("Image").as_deref(), Some(r"C:\x.exe"));
+    /// assert_eq!(event.origin.unwrap().to_string(), "<stdin>#2");
+    /// let error = reader.next().unwrap().unwrap_err();
+    /// assert!(error.to_string().starts_with("<stdin>: line 3: "), "{error}");
+    /// # Ok::<(), ttpmap_mapper::read::ReadError>(())
+    /// ```
+    pub fn from_stream(
+        stream: impl Read + Send + 'static,
+        name: impl AsRef<Path>,
+    ) -> Result<EventReader, ReadError> {
+        let name = name.as_ref();
+        let mut input = input::decode(Box::new(stream), name)?;
+        // Blank lines, then the first line with something on it: read, and
+        // put back in front of the rest (line numbers stay right).
+        let mut head = Vec::new();
+        let first = loop {
+            let start = head.len();
+            let limit = (MAX_RECORD_BYTES + 1) as u64;
+            (&mut input)
+                .take(limit)
+                .read_until(b'\n', &mut head)
+                .map_err(|e| ReadError::io(name, e))?;
+            let line = head.get(start..).unwrap_or_default();
+            if line.is_empty() {
+                break None;
+            }
+            if let Some(&b) = line.iter().find(|b| !b.is_ascii_whitespace()) {
+                break Some((b, start));
+            }
+        };
+        let format = match first {
+            None => EventFormat::JsonLines,
+            Some((_, start)) if head.get(start..).is_some_and(|l| l.starts_with(EVTX_MAGIC)) => {
+                return Err(ReadError::Evtx {
+                    path: name.to_path_buf(),
+                    message: "an event log cannot be read from a stream; give its path".into(),
+                });
+            }
+            Some((b'[', _)) => EventFormat::JsonArray,
+            Some((b'R', start)) if head.get(start..).is_some_and(json::is_banner) => {
+                EventFormat::JsonDocuments
+            }
+            Some((b'{', start)) => {
+                let line = head.get(start..).unwrap_or_default();
+                if serde_json::from_slice::<serde_json::Value>(line).is_ok_and(|v| v.is_object()) {
+                    EventFormat::JsonLines
+                } else {
+                    EventFormat::JsonDocuments
+                }
+            }
+            Some(_) => {
+                return Err(ReadError::UnknownFormat {
+                    path: name.to_path_buf(),
+                })
+            }
+        };
+        let rest: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(head).chain(input));
+        let input = std::io::BufReader::with_capacity(64 * 1024, rest);
+        let file = Arc::new(name.to_path_buf());
+        let inner = match format {
+            EventFormat::JsonLines => {
+                EventInner::JsonLines(JsonLinesReader::new(input).with_file(file))
+            }
+            _ => EventInner::Json(JsonReader::new(input).with_file(file)),
+        };
+        Ok(EventReader {
+            inner,
+            format,
+            summary: ReadSummary::default(),
+        })
+    }
+
     /// The format read.
     pub fn format(&self) -> EventFormat {
         self.format

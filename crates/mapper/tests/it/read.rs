@@ -738,3 +738,90 @@ fn sigma_regression_evtx_and_json_agree() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     assert!(read_pairs >= 202, "{read_pairs} pairs");
 }
+
+/// Every item of a stream read by [`EventReader::from_stream`].
+fn read_stream(bytes: Vec<u8>) -> (EventFormat, Vec<Event>, Vec<RecordError>) {
+    let mut reader = EventReader::from_stream(std::io::Cursor::new(bytes), "<stdin>").unwrap();
+    let format = reader.format();
+    let (mut events, mut errors) = (Vec::new(), Vec::new());
+    for item in reader.by_ref() {
+        match item {
+            Ok(event) => events.push(event),
+            Err(error) => errors.push(error),
+        }
+    }
+    (format, events, errors)
+}
+
+#[test]
+fn streams_read_like_the_files_they_hold() {
+    for name in [
+        "bad-line.jsonl",
+        "array-bad-element.json",
+        "array-broken.json",
+        "evtx-dump.json",
+        "python-evtx.json",
+        "evtx-name-text.jsonl",
+        "ecs-single.json",
+    ] {
+        let path = fixture(name);
+        let (file_events, file_errors, _) = read_all(&path);
+        let (format, events, errors) = read_stream(std::fs::read(&path).unwrap());
+        // `.jsonl` files are JSON lines by name; their content says so too.
+        assert_eq!(format, read::detect(&path).unwrap(), "{name}");
+        assert!(!events.is_empty(), "{name}");
+        assert_eq!(
+            events.iter().map(fields).collect::<Vec<_>>(),
+            file_events.iter().map(fields).collect::<Vec<_>>(),
+            "{name}"
+        );
+        assert_eq!(records(&events), records(&file_events), "{name}");
+        // The same errors at the same places, named after the stream.
+        let messages = |errors: &[RecordError], file: &str| -> Vec<String> {
+            errors
+                .iter()
+                .map(|e| e.to_string().replace(file, "<stdin>"))
+                .collect()
+        };
+        assert_eq!(
+            messages(&errors, "<stdin>"),
+            messages(&file_errors, &path.display().to_string()),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn streams_of_other_shapes() {
+    // Empty, blank: no events.
+    for blank in ["", "\n\n  \n"] {
+        let (format, events, errors) = read_stream(blank.into());
+        assert_eq!(format, EventFormat::JsonLines);
+        assert!(events.is_empty() && errors.is_empty(), "{blank:?}");
+    }
+    // UTF-16 with its mark, blank lines first: line numbers stay right.
+    let text = "\n\n{\"Image\": \"C:\\\\é.exe\"}\n";
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let (format, events, _) = read_stream(utf16);
+    assert_eq!(format, EventFormat::JsonLines);
+    assert_eq!(events[0].text("Image").as_deref(), Some("C:\\é.exe"));
+    assert_eq!(records(&events), [3]);
+    // A pretty-printed object is a document.
+    let (format, events, _) = read_stream(b"{\n  \"A\": 1\n}\n".to_vec());
+    assert_eq!(format, EventFormat::JsonDocuments);
+    assert_eq!(events[0].get("A"), Some(&json!(1)));
+    // An event log needs its path; anything else is an unknown format.
+    let evtx = EventReader::from_stream(std::io::Cursor::new(b"ElfFile\0rest".to_vec()), "-");
+    match evtx {
+        Err(e @ ReadError::Evtx { .. }) => {
+            assert!(e.to_string().contains("give its path"), "{e}");
+        }
+        other => panic!(
+            "expected an evtx error, got {:?}",
+            other.map(|r| r.format())
+        ),
+    }
+    let unknown = EventReader::from_stream(std::io::Cursor::new(b"hello".to_vec()), "-");
+    assert!(matches!(unknown, Err(ReadError::UnknownFormat { .. })));
+}
