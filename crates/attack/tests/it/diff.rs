@@ -2,37 +2,13 @@
 //! independently in Python over the two bundles, the rules on small
 //! hand-made releases, and the embedded sample.
 
-use std::sync::OnceLock;
-
 use serde_json::{json, Value};
 use ttpmap_attack::{Change, DiffEntry, Domain, Kind, KnowledgeBase, Object, ReleaseDiff};
-use ttpmap_test_support::shared_file;
 
-const ENTERPRISE_17: usize = 0;
-const ENTERPRISE_18: usize = 1;
-const MOBILE_17: usize = 2;
-const MOBILE_18: usize = 3;
-const FILES: [&str; 4] = [
-    "enterprise-attack-17.1.json",
-    "enterprise-attack-18.1.json",
-    "mobile-attack-17.1.json",
-    "mobile-attack-18.1.json",
-];
-
-/// A release from the shared data, loaded once per test binary (`None` when
-/// the data is absent).
-fn release(which: usize) -> Option<&'static KnowledgeBase> {
-    static RELEASES: [OnceLock<Option<KnowledgeBase>>; 4] = [const { OnceLock::new() }; 4];
-    RELEASES[which]
-        .get_or_init(|| {
-            let path = shared_file(&format!("attack-stix/{}", FILES[which]))?;
-            Some(KnowledgeBase::from_path(path).unwrap())
-        })
-        .as_ref()
-}
+use crate::data::{release, ENTERPRISE_17, ENTERPRISE_18, MOBILE_17, MOBILE_18};
 
 /// Both releases of a domain, or `None` when either is absent.
-fn releases(old: usize, new: usize) -> Option<(&'static KnowledgeBase, &'static KnowledgeBase)> {
+fn releases(old: &str, new: &str) -> Option<(&'static KnowledgeBase, &'static KnowledgeBase)> {
     Some((release(old)?, release(new)?))
 }
 

@@ -1,23 +1,24 @@
 //! Mobile and ICS releases, alone and with Enterprise; the STIX 2.0 folder.
+//! (The releases alone are shared with the other tests; the combination
+//! and the folder are loaded here only.)
 
 use ttpmap_attack::{Domain, KnowledgeBase, Scope};
 use ttpmap_test_support::shared_file;
 
+use crate::data::{release, ICS_18, MOBILE_18};
+
 #[test]
 fn mobile_and_ics_load_alone() {
-    let (Some(mobile), Some(ics)) = (
-        shared_file("attack-stix/mobile-attack-18.1.json"),
-        shared_file("attack-stix/ics-attack-18.1.json"),
-    ) else {
+    let (Some(mobile), Some(ics)) = (release(MOBILE_18), release(ICS_18)) else {
         return;
     };
-    let kb = KnowledgeBase::from_path(&mobile).unwrap();
+    let kb = mobile;
     assert_eq!(kb.release_version(Domain::Mobile), Some("18.1"));
     assert!(kb.domains().contains(Domain::Mobile));
     assert!(!kb.matrix(Domain::Mobile, None).columns.is_empty());
     assert!(kb.warnings().is_empty(), "{:?}", kb.warnings().first());
 
-    let kb = KnowledgeBase::from_path(&ics).unwrap();
+    let kb = ics;
     assert_eq!(kb.release_version(Domain::Ics), Some("18.1"));
     assert_eq!(kb.assets(Scope::Active).len(), 18);
     let matrix = kb.matrix(Domain::Ics, None);
@@ -65,14 +66,13 @@ fn three_domains_load_together() {
 
 #[test]
 fn stix_2_0_folder_loads_like_the_bundle() {
-    let (Some(folder), Some(bundle)) = (
+    let (Some(folder), Some(from_bundle)) = (
         shared_file("attack-stix/cti-ics-attack-18.1"),
-        shared_file("attack-stix/ics-attack-18.1.json"),
+        release(ICS_18),
     ) else {
         return;
     };
     let from_folder = KnowledgeBase::from_path(&folder).unwrap();
-    let from_bundle = KnowledgeBase::from_path(&bundle).unwrap();
     assert!(from_folder.domains().contains(Domain::Ics));
     assert_eq!(
         from_folder.techniques(Scope::All).len(),

@@ -1,5 +1,6 @@
 //! Integration tests of ttpmap-attack.
 
+mod data;
 mod diff;
 mod domains;
 mod oracle;

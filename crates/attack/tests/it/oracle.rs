@@ -8,17 +8,19 @@ use serde_json::Value;
 use ttpmap_attack::{Kind, KnowledgeBase, Paths, Scope, Technique};
 use ttpmap_test_support::shared_file;
 
-/// The Enterprise 18.1 knowledge base and the oracle, loaded once per test binary.
-fn data() -> Option<&'static (KnowledgeBase, Value)> {
-    static DATA: OnceLock<Option<(KnowledgeBase, Value)>> = OnceLock::new();
-    DATA.get_or_init(|| {
-        let release = shared_file("attack-stix/enterprise-attack-18.1.json")?;
-        let oracle = shared_file("oracles/enterprise-18.1.json")?;
-        let kb = KnowledgeBase::from_path(release).unwrap();
-        let oracle = serde_json::from_str(&std::fs::read_to_string(oracle).unwrap()).unwrap();
-        Some((kb, oracle))
-    })
-    .as_ref()
+use crate::data::{release, ENTERPRISE_18};
+
+/// The Enterprise 18.1 knowledge base and the oracle, each loaded once per
+/// test binary.
+fn data() -> Option<(&'static KnowledgeBase, &'static Value)> {
+    static ORACLE: OnceLock<Option<Value>> = OnceLock::new();
+    let oracle = ORACLE
+        .get_or_init(|| {
+            let oracle = shared_file("oracles/enterprise-18.1.json")?;
+            Some(serde_json::from_str(&std::fs::read_to_string(oracle).unwrap()).unwrap())
+        })
+        .as_ref()?;
+    Some((release(ENTERPRISE_18)?, oracle))
 }
 
 fn ids<'a>(objects: impl IntoIterator<Item = ttpmap_attack::Object<'a>>) -> BTreeSet<String> {
