@@ -165,11 +165,15 @@ const LINE: [&str; 8] = ["br", "li", "tr", "dt", "dd", "caption", "option", "sum
 /// dropped, entities decoded (`&amp;`, `&lt;`, `&gt;`, `&quot;`, `&#39;`,
 /// `&apos;`, `&nbsp;` as a space, common typographic ones, numeric ones),
 /// whitespace collapsed except in `<pre>`, block elements starting lines
-/// and paragraphs (a blank line between paragraphs).
+/// and paragraphs (a blank line between paragraphs). A link's absolute
+/// target (`https://…`, `hxxp…`, `mailto:…`) follows its text in
+/// parentheses unless the text shows it already.
 pub fn html_to_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len() / 2);
     let mut rest = html;
     let mut pre = 0usize;
+    // The open link: where its text starts in `out`, and its target.
+    let mut link: Option<(usize, String)> = None;
     while !rest.is_empty() {
         let Some(at) = rest.find('<') else {
             push_text(&mut out, rest, pre > 0);
@@ -220,8 +224,25 @@ pub fn html_to_text(html: &str) -> String {
             .unwrap_or_default()
             .to_ascii_lowercase();
         let tag_end = tag_end(after);
+        let attributes = after.get(name_len..tag_end).unwrap_or_default();
         rest = after.get(tag_end..).unwrap_or_default();
         let name = name.as_str();
+        if name == "a" {
+            // A link's absolute target follows its text, unless the text
+            // shows it already (indicators often hide in `href`s).
+            if closing {
+                if let Some((start, target)) = link.take() {
+                    let text = out.get(start..).unwrap_or_default();
+                    if !text.contains(target.as_str()) {
+                        out.push_str(" (");
+                        out.push_str(&target);
+                        out.push(')');
+                    }
+                }
+            } else {
+                link = href(attributes).map(|target| (out.len(), target));
+            }
+        }
         if !closing && SKIPPED.contains(&name) {
             rest = skip_element(rest, name);
             continue;
@@ -242,6 +263,42 @@ pub fn html_to_text(html: &str) -> String {
         }
     }
     tidy(&out)
+}
+
+/// The absolute target (`scheme://…`, `mailto:…`, defanged `hxxp…`) of
+/// a tag's `href` attribute, entities decoded.
+fn href(attributes: &str) -> Option<String> {
+    let lower = attributes.to_ascii_lowercase();
+    let mut from = 0;
+    let value = loop {
+        let at = from + lower.get(from..)?.find("href")?;
+        from = at + 4;
+        let before = lower.get(..at).and_then(|b| b.chars().next_back());
+        if before.is_some_and(|c| !c.is_ascii_whitespace()) {
+            continue;
+        }
+        let after = attributes.get(at + 4..)?.trim_start();
+        let Some(after) = after.strip_prefix('=') else {
+            continue;
+        };
+        let after = after.trim_start();
+        break match after.chars().next()? {
+            quote @ ('"' | '\'') => {
+                let inner = after.get(1..)?;
+                inner.get(..inner.find(quote)?)?
+            }
+            _ => after.get(
+                ..after
+                    .find(|c: char| c.is_ascii_whitespace() || c == '>')
+                    .unwrap_or(after.len()),
+            )?,
+        };
+    };
+    let target = decode_entities(value.trim());
+    let scheme = target.to_ascii_lowercase();
+    let absolute =
+        scheme.contains("://") || scheme.starts_with("mailto:") || scheme.starts_with("hxxp");
+    absolute.then(|| target.into_owned())
 }
 
 /// Where a tag ends (after its `>`), quotes in attributes respected.

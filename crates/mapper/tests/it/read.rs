@@ -825,3 +825,24 @@ fn streams_of_other_shapes() {
     let unknown = EventReader::from_stream(std::io::Cursor::new(b"hello".to_vec()), "-");
     assert!(matches!(unknown, Err(ReadError::UnknownFormat { .. })));
 }
+
+#[test]
+fn html_links_keep_their_absolute_targets() {
+    let html = concat!(
+        "<p>Payload from <a class=x href=\"hxxp://evil[.]example/a.exe\">this link</a>. ",
+        "See <A HREF='https://x.test/?a=1&amp;b=2'>https://x.test/?a=1&amp;b=2</A>, ",
+        "<a href=\"/docs\">docs</a>, <a href='#top'>top</a>, ",
+        "<a data-href=\"http://no.test\">no</a> and <a href=mailto:ir@corp.test>mail</a>.</p>"
+    );
+    assert_eq!(
+        read::html_to_text(html),
+        "Payload from this link (hxxp://evil[.]example/a.exe). \
+         See https://x.test/?a=1&b=2, docs, top, no and mail (mailto:ir@corp.test)."
+    );
+    // The indicator hidden in the target is found.
+    let iocs = ttpmap_mapper::ioc::extract(&read::html_to_text(html));
+    assert!(
+        iocs.iter().any(|i| i.value == "http://evil.example/a.exe"),
+        "{iocs:?}"
+    );
+}
