@@ -33,10 +33,11 @@
 //! longer than [`MAX_LENGTH`] bytes or nested deeper than [`MAX_DEPTH`] levels
 //! are refused with a [`ParseError`], never a stack overflow.
 //!
-//! Arithmetic is plain IEEE `f64`. math.js differs in one respect: it treats
-//! numbers within a relative 1e-12 of each other as equal in comparisons and
-//! snaps `floor`, `ceil`, `round` and `mod` to a nearby integer; here `==` is
-//! exact, so `0.1 + 0.2 == 0.3` is false where math.js says true.
+//! Arithmetic is plain IEEE `f64`. Comparisons are math.js's: numbers
+//! within a relative [`EPSILON`] (1e-12) of each other are equal, so
+//! `0.1 + 0.2 == 0.3` holds and `0.1 + 0.2 > 0.3` does not. math.js also
+//! snaps `floor`, `ceil`, `round` and `mod` to a nearby integer; here they
+//! are IEEE's.
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -417,6 +418,23 @@ fn pow(x: f64, y: f64) -> f64 {
     }
 }
 
+/// The relative tolerance of math.js comparisons (its `epsilon`).
+pub const EPSILON: f64 = 1e-12;
+
+/// math.js `nearlyEqual`: equal, or finite and within [`f64::EPSILON`]
+/// absolutely or [`EPSILON`] relatively.
+#[allow(clippy::float_cmp)] // equal infinities are equal
+fn nearly_equal(x: f64, y: f64) -> bool {
+    if x == y {
+        return true;
+    }
+    if !(x.is_finite() && y.is_finite()) {
+        return false;
+    }
+    let diff = (x - y).abs();
+    diff < f64::EPSILON || diff <= x.abs().max(y.abs()) * EPSILON
+}
+
 /// math.js `mod`: the sign of the divisor, and `x` when the divisor is zero.
 fn modulo(x: f64, y: f64) -> f64 {
     if y == 0.0 {
@@ -438,16 +456,17 @@ impl CmpOp {
         }
     }
 
-    /// Exact IEEE comparison: NaN is unequal to everything.
-    #[allow(clippy::float_cmp)] // the comparison is meant to be exact
+    /// math.js's comparison: numbers within a relative [`EPSILON`] of each
+    /// other are equal (`0.1 + 0.2 == 0.3`); NaN is unequal to everything.
     fn holds(self, x: f64, y: f64) -> bool {
+        let near = nearly_equal(x, y);
         match self {
-            CmpOp::Eq => x == y,
-            CmpOp::Ne => x != y,
-            CmpOp::Lt => x < y,
-            CmpOp::Le => x <= y,
-            CmpOp::Gt => x > y,
-            CmpOp::Ge => x >= y,
+            CmpOp::Eq => near,
+            CmpOp::Ne => !near,
+            CmpOp::Lt => x < y && !near,
+            CmpOp::Le => x <= y || near,
+            CmpOp::Gt => x > y && !near,
+            CmpOp::Ge => x >= y || near,
         }
     }
 }
@@ -1434,6 +1453,28 @@ mod tests {
         assert_eq!(Value::Number(2.5).as_score(), 2.5);
         // A non-finite value that does not reach the result is fine.
         assert!(boolean("1 / a > 5", &[0.0]));
+    }
+
+    #[test]
+    fn comparisons_tolerate_rounding_as_math_js_does() {
+        assert!(boolean("0.1 + 0.2 == 0.3", &[]));
+        assert!(!boolean("0.1 + 0.2 != 0.3", &[]));
+        assert!(!boolean("0.1 + 0.2 > 0.3", &[]));
+        assert!(boolean("0.1 + 0.2 >= 0.3", &[]));
+        assert!(boolean("0.3 <= 0.1 + 0.2", &[]));
+        assert!(!boolean("0.3 < 0.1 + 0.2", &[]));
+        // Beyond the relative 1e-12: different.
+        assert!(boolean("1 + 1e-9 > 1", &[]));
+        assert!(!boolean("a == b", &[1e6, 1e6 + 1e-5]));
+        assert!(boolean("a == b", &[1e6, 1e6 + 1e-7]));
+        // Tiny numbers: within the absolute double epsilon.
+        assert!(boolean("1e-17 == 0", &[]));
+        assert!(!boolean("1e-10 == 0", &[]));
+        // NaN equals nothing; infinities equal themselves.
+        assert!(!boolean("0/0 == 0/0", &[]));
+        assert!(boolean("0/0 != 0/0", &[]));
+        assert!(boolean("a == a", &[f64::INFINITY]));
+        assert!(!boolean("a == -a", &[f64::INFINITY]));
     }
 
     #[test]
