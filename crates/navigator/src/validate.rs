@@ -60,7 +60,32 @@ impl Layer {
                 }
             }
         }
+        self.one_range_for_scores(&mut findings);
         findings
+    }
+
+    /// Every `score-out-of-range` finding suggests the one gradient range
+    /// that covers all the layer's scores (not each its own).
+    fn one_range_for_scores(&self, findings: &mut [Finding]) {
+        let (min, max) = (self.gradient.min_value, self.gradient.max_value);
+        let scores = self.techniques.iter().filter_map(|e| e.score);
+        let (low, high) = scores.fold((min, max), |(lo, hi), s| (lo.min(s), hi.max(s)));
+        let out_of_range = findings
+            .iter()
+            .filter(|f| f.code == "score-out-of-range")
+            .count();
+        for finding in findings
+            .iter_mut()
+            .filter(|f| f.code == "score-out-of-range")
+        {
+            finding.suggestion = Some(if out_of_range > 1 {
+                format!(
+                    "widen the gradient to {low} to {high} (covers all {out_of_range} such scores)"
+                )
+            } else {
+                format!("widen the gradient to {low} to {high}")
+            });
+        }
     }
 
     fn check_layer(&self, findings: &mut Vec<Finding>) {
@@ -213,12 +238,8 @@ impl Layer {
                         format!("{path}.score"),
                         format!("score {score} is {side} of the gradient ({min} to {max}): drawn in the {color} colour"),
                     )
-                    .entry(entry.key())
-                    .suggest(format!(
-                        "widen the gradient to {} to {}",
-                        min.min(score),
-                        max.max(score)
-                    )),
+                    // The suggestion, one range for all, comes after.
+                    .entry(entry.key()),
                 );
             }
         }

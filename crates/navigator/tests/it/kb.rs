@@ -107,6 +107,22 @@ fn bad_references_are_found_with_fixes() {
         out.suggestion.as_deref(),
         Some("widen the gradient to 0 to 150")
     );
+
+    // Several scores out of range: one range for all, in every finding.
+    layer.techniques[0].score = Some(-20.0);
+    layer.techniques[1].score = Some(400.0);
+    let out: Vec<_> = layer
+        .validate()
+        .into_iter()
+        .filter(|f| f.code == "score-out-of-range")
+        .collect();
+    assert_eq!(out.len(), 3);
+    for finding in &out {
+        assert_eq!(
+            finding.suggestion.as_deref(),
+            Some("widen the gradient to -20 to 400 (covers all 3 such scores)")
+        );
+    }
 }
 
 #[test]
