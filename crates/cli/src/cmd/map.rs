@@ -93,6 +93,14 @@ fn engine(options: &RuleOptions) -> anyhow::Result<(Engine, RulesSummary)> {
     Ok((Engine::new(rules, router), summary))
 }
 
+/// What the JSON document says besides the techniques: the event
+/// statistics, the rules loaded, the text summary (each when there is one).
+type Summaries<'a> = (
+    Option<&'a EventStats>,
+    Option<&'a RulesSummary>,
+    Option<&'a TextSummary>,
+);
+
 /// The `--format json` document of every `map` command.
 #[derive(Debug, Serialize)]
 struct Document<'a> {
@@ -122,9 +130,16 @@ fn write(
     format: FormatArg,
     kb: &KnowledgeBase,
     mappings: &MappingSet,
-    document: &Document<'_>,
+    (events, rules, text): Summaries<'_>,
     default_name: &str,
 ) -> anyhow::Result<()> {
+    let document = &Document {
+        techniques: mappings.mappings().collect(),
+        unknown_techniques: mappings.unknown(),
+        events,
+        rules,
+        text,
+    };
     let mut buffer: Vec<u8> = Vec::new();
     match format {
         FormatArg::Layer => {
@@ -307,20 +322,13 @@ fn events(
             unknown.join(", ")
         )?;
     }
-    let document = Document {
-        techniques: mappings.mappings().collect(),
-        unknown_techniques: unknown,
-        events: Some(&stats),
-        rules: Some(&rules),
-        text: None,
-    };
     write(
         out,
         &args.options,
         format,
         &kb,
         &mappings,
-        &document,
+        (Some(&stats), Some(&rules), None),
         "events mapped by ttpmap",
     )?;
     Ok(ExitCode::SUCCESS)
@@ -432,20 +440,13 @@ fn cmdline(
     }
     mappings.resolve(&kb);
     let mappings = mappings.with_min_confidence(args.options.min_confidence);
-    let document = Document {
-        techniques: mappings.mappings().collect(),
-        unknown_techniques: mappings.unknown(),
-        events: None,
-        rules: Some(&rules),
-        text: None,
-    };
     write(
         out,
         &args.options,
         format,
         &kb,
         &mappings,
-        &document,
+        (None, Some(&rules), None),
         "command line mapped by ttpmap",
     )?;
     Ok(ExitCode::SUCCESS)
@@ -494,20 +495,13 @@ fn text(
         summary.iocs.len(),
         summary.mentions.len()
     )?;
-    let document = Document {
-        techniques: mappings.mappings().collect(),
-        unknown_techniques: mappings.unknown(),
-        events: None,
-        rules: None,
-        text: Some(&summary),
-    };
     write(
         out,
         &args.options,
         format,
         &kb,
         &mappings,
-        &document,
+        (None, None, Some(&summary)),
         "report mapped by ttpmap",
     )?;
     Ok(ExitCode::SUCCESS)
