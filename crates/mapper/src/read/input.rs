@@ -45,6 +45,20 @@ pub(crate) fn decode(stream: Box<dyn Read + Send>, name: &Path) -> Result<Input,
     Ok(BufReader::with_capacity(64 * 1024, inner))
 }
 
+/// The input's buffered bytes (read in when there are none); an
+/// interrupted read is tried again.
+pub(crate) fn fill<R: BufRead + ?Sized>(input: &mut R) -> io::Result<&[u8]> {
+    loop {
+        match input.fill_buf() {
+            Ok(_) => break,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    // Filled: this returns the buffer without reading.
+    input.fill_buf()
+}
+
 /// Skip a UTF-8 byte-order mark at the start of `bytes`.
 pub(crate) fn strip_bom(bytes: &[u8]) -> &[u8] {
     bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes)
@@ -189,9 +203,8 @@ impl<R: BufRead> Lines<R> {
         let mut started = false;
         let mut too_long = false;
         loop {
-            let available = match self.input.fill_buf() {
+            let available = match fill(&mut self.input) {
                 Ok(available) => available,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => {
                     self.done = true;
                     return Some(Err(e));

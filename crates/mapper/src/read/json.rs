@@ -9,7 +9,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::error::{Position, RecordError, RecordErrorKind, Unit};
-use super::input::{strip_bom, Line, Lines};
+use super::input::{fill, strip_bom, Line, Lines};
 use super::windows::event_from_document;
 use super::MAX_RECORD_BYTES;
 use crate::event::{Event, Origin};
@@ -292,11 +292,7 @@ impl<R: BufRead> JsonReader<R> {
     /// Skip whitespace (counting lines) and return the next byte, unread.
     fn peek(&mut self) -> io::Result<Option<u8>> {
         loop {
-            let available = match self.input.fill_buf() {
-                Ok(available) => available,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
+            let available = fill(&mut self.input)?;
             if available.is_empty() {
                 return Ok(None);
             }
@@ -324,11 +320,7 @@ impl<R: BufRead> JsonReader<R> {
     fn take_line(&mut self, keep: usize) -> io::Result<Vec<u8>> {
         let mut line = Vec::new();
         loop {
-            let available = match self.input.fill_buf() {
-                Ok(available) => available,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
+            let available = fill(&mut self.input)?;
             if available.is_empty() {
                 return Ok(line);
             }
@@ -368,11 +360,7 @@ impl<R: BufRead> JsonReader<R> {
         let mut size: usize = 0;
         let mut too_large = false;
         loop {
-            let available = match self.input.fill_buf() {
-                Ok(available) => available,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
+            let available = fill(&mut self.input)?;
             if available.is_empty() {
                 // A scalar ends with the input; anything else is cut short.
                 return Ok(if scalar {
