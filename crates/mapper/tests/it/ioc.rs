@@ -835,3 +835,39 @@ fn empty_and_indicator_free_text() {
     none("");
     none("The quick brown fox jumps over the lazy dog.");
 }
+
+/// Texts made of indicator-like pieces, defanging, markup and any
+/// character (multi-byte ones included).
+fn messy_text() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let piece = prop_oneof![
+        Just("hxxp://".to_string()),
+        Just("[.]".to_string()),
+        Just("(dot)".to_string()),
+        Just("[@]".to_string()),
+        Just("@".to_string()),
+        Just("C:\\".to_string()),
+        Just("HKLM\\".to_string()),
+        Just("CVE-2024-".to_string()),
+        Just("<a href='".to_string()),
+        Just("'>".to_string()),
+        Just("</a>".to_string()),
+        Just("&amp;".to_string()),
+        "[a-z0-9.:/\\\\-]{1,10}",
+        any::<char>().prop_map(String::from),
+    ];
+    proptest::collection::vec(piece, 0..40).prop_map(|pieces| pieces.concat())
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn extraction_never_panics_and_slices_its_input(text in messy_text()) {
+        for ioc in extract(&text) {
+            proptest::prop_assert_eq!(text.get(ioc.start..ioc.end), Some(ioc.raw.as_str()));
+        }
+        // The HTML path (links' targets included) on the same text.
+        let _ = extract(&ttpmap_mapper::read::html_to_text(&text));
+    }
+}
