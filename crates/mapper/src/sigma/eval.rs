@@ -78,8 +78,8 @@ impl Scratch {
         if self.slot_of.len() < fields {
             self.slot_of.resize(fields, 0);
         }
-        if self.flags.len() < index.literals {
-            self.flags.resize(index.literals, 0);
+        if self.flags.len() < index.literals() {
+            self.flags.resize(index.literals(), 0);
         }
         self.candidates.clear();
         self.candidates.resize(rules.div_ceil(64), 0);
@@ -448,7 +448,7 @@ impl<'e, 's> Ctx<'e, 's> {
         let index = self.index;
         let plan = match &self.plan {
             Some(plan) => Arc::clone(plan),
-            None => index.plan(&(0..index.groups.len() as u32).collect::<Vec<_>>()),
+            None => index.every(),
         };
         for i in 0..self.slots.len() {
             let Some(slot) = self.slots.get(i) else {

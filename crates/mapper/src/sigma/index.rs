@@ -154,8 +154,6 @@ pub(crate) struct Index {
     /// Test id → its literals with the position bits they need.
     test_starts: Vec<u32>,
     test_lits: Vec<(u32, u8)>,
-    /// How many literals there are.
-    pub literals: usize,
 }
 
 #[derive(Debug)]
@@ -513,7 +511,6 @@ impl Index {
             clauses_of,
             test_starts,
             test_lits,
-            literals: literals as usize,
         }
     }
 
@@ -548,7 +545,7 @@ impl Index {
     }
 
     /// The plan of every group (for events without log source).
-    fn every(&self) -> Arc<Plan> {
+    pub fn every(&self) -> Arc<Plan> {
         Arc::clone(self.every.get_or_init(|| {
             Arc::new(self.build_plan(&vec![u64::MAX; self.groups.len().div_ceil(64)]))
         }))
@@ -638,6 +635,11 @@ impl Index {
             number_tables,
             keywords: (!keywords.0.is_empty()).then(|| Scanner::new(&keywords.0, &keywords.1)),
         }
+    }
+
+    /// How many literals there are (their ids are below this).
+    pub fn literals(&self) -> usize {
+        self.literal_field.len()
     }
 
     /// The rules literal `id` makes candidates.

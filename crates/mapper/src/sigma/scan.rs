@@ -17,9 +17,9 @@ use aho_corasick::{AhoCorasick, MatchKind};
 /// Sets of at most this many literals use an automaton.
 const SMALL: usize = 64;
 
-/// The 4-byte anchor filter has about this many bits per literal (few
+/// The 4-byte anchor filter has about this many bits per anchor (few
 /// false positives), a power of two between 2^12 and 2^18 bits (512 B to
-/// 32 KiB: the filters of an event's fields mostly stay in the L1 cache).
+/// 32 KiB): small sets, one per field of every plan, stay small.
 const FILTER_BITS_PER_LITERAL: usize = 512;
 const FILTER_BITS_MIN: u32 = 12;
 const FILTER_BITS_MAX: u32 = 18;
