@@ -26,7 +26,18 @@ type Use = (String, Vec<String>, Vec<String>);
 /// The colour of a technique an actor uses, in single-actor layers.
 pub const USED_COLOR: &str = "#e60d0d";
 
-fn new_layer(kb: &KnowledgeBase, name: String, domain: Domain) -> Layer {
+/// An empty layer of `domain` for the release `kb` holds: its ATT&CK major
+/// version (when `kb` has the domain), technique ids shown. Every layer
+/// ttpmap generates starts here.
+///
+/// ```
+/// use ttpmap_attack::{Domain, KnowledgeBase};
+///
+/// let layer = ttpmap_navigator::release_layer(&KnowledgeBase::sample(), "demo", Domain::Enterprise);
+/// assert_eq!(layer.domain, "enterprise-attack");
+/// assert!(layer.layout.show_id);
+/// ```
+pub fn release_layer(kb: &KnowledgeBase, name: impl Into<String>, domain: Domain) -> Layer {
     let major = kb
         .release_version(domain)
         .and_then(|v| v.split('.').next())
@@ -187,7 +198,7 @@ pub fn actors_layer(
     } else {
         format!("{} actors: {}", actors.len(), labels.join(", "))
     };
-    let mut layer = new_layer(kb, name, domain);
+    let mut layer = release_layer(kb, name, domain);
     layer.description = if single {
         format!(
             "Techniques used by {} in {domain} (ATT&CK {}), with ATT&CK's procedure examples as comments.",
@@ -271,7 +282,7 @@ pub fn platform_layer(kb: &KnowledgeBase, domain: Domain, platform: &str) -> Res
             known.join(", ")
         )));
     };
-    let mut layer = new_layer(kb, format!("{platform} techniques"), domain);
+    let mut layer = release_layer(kb, format!("{platform} techniques"), domain);
     layer.description = format!("Every {domain} technique on {platform}.");
     layer.filters.platforms = Some(vec![platform.clone()]);
     layer.gradient.colors = vec!["#ffffff".to_owned(), "#66b1ff".to_owned()];
@@ -299,7 +310,7 @@ pub fn data_component_layer(
     component: DataComponent<'_>,
     domain: Domain,
 ) -> Result<Layer> {
-    let mut layer = new_layer(kb, format!("{} detects", component.label()), domain);
+    let mut layer = release_layer(kb, format!("{} detects", component.label()), domain);
     layer.description = format!(
         "The {domain} techniques data component {} helps detect.",
         component.label()

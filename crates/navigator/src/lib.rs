@@ -51,7 +51,9 @@ pub use crate::color::{Color, Gradient};
 pub use crate::diff::{EntryChange, FieldChange, LayerDiff};
 pub use crate::error::{Error, Result};
 pub use crate::finding::{Finding, Level};
-pub use crate::generate::{actors_layer, data_component_layer, platform_layer, strip_citations};
+pub use crate::generate::{
+    actors_layer, data_component_layer, platform_layer, release_layer, strip_citations,
+};
 pub use crate::model::{
     AggregateFunction, ExpandedSubtechniques, Filters, GradientSpec, Layer, Layout, LayoutKind,
     LegendItem, LinkItem, MetadataItem, Sorting, TechniqueEntry, Versions,

@@ -39,12 +39,7 @@ pub fn mapping_layer(mappings: &MappingSet, kb: &KnowledgeBase, name: &str) -> L
     } else {
         kb.domains().iter().next().unwrap_or(Domain::Enterprise)
     };
-    let major = kb
-        .release_version(domain)
-        .and_then(|v| v.split('.').next())
-        .map(str::to_owned);
-    let mut layer = Layer::new(name, domain.as_str(), major.as_deref());
-    layer.layout.show_id = true;
+    let mut layer = ttpmap_navigator::release_layer(kb, name, domain);
     layer.gradient.colors = vec![
         "#ffffff".to_owned(),
         "#ff6666".to_owned(),
