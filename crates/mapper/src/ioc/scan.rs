@@ -203,16 +203,23 @@ fn dns_name_labels(name: &str) -> Option<usize> {
     (count >= 2 && is_tld(last)).then_some(count)
 }
 
-fn domain_at(text: &str, start: usize, end: usize) -> Option<Found> {
+/// A candidate ending in a real top-level domain, a word on its own:
+/// its text, refanged, and whether it was defanged.
+fn under_tld(text: &str, start: usize, end: usize) -> Option<(&str, String, bool)> {
     if !word_bounded(text, start, end) {
         return None;
     }
-    let raw = &text[start..end];
+    let raw = text.get(start..end)?;
     // Most candidates (`e.g`, `cmd.exe`, `1.2.3`) fail here, before any copy.
     if !is_tld(raw_last_label(raw)) {
         return None;
     }
     let (refanged, defanged) = refanged(raw);
+    Some((raw, refanged, defanged))
+}
+
+fn domain_at(text: &str, start: usize, end: usize) -> Option<Found> {
+    let (raw, refanged, defanged) = under_tld(text, start, end)?;
     let value = refanged.to_ascii_lowercase();
     let labels = dns_name_labels(&value)?;
     let tld = value.rsplit('.').next().unwrap_or_default();
@@ -248,14 +255,7 @@ fn domain_at(text: &str, start: usize, end: usize) -> Option<Found> {
 }
 
 fn email_at(text: &str, start: usize, end: usize) -> Option<Found> {
-    if !word_bounded(text, start, end) {
-        return None;
-    }
-    let raw = &text[start..end];
-    if !is_tld(raw_last_label(raw)) {
-        return None;
-    }
-    let (refanged, defanged) = refanged(raw);
+    let (_, refanged, defanged) = under_tld(text, start, end)?;
     let (local, domain) = refanged.rsplit_once('@')?;
     if local.is_empty() || local.len() > 64 {
         return None;
