@@ -6,6 +6,16 @@ use crate::util::{testdata, TestCommand};
 
 const SEED: &str = "powershell.exe -NoProfile -enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQAIABOAGUAdAAuAFcAZQBiAEMAbABpAGUAbgB0ACkA";
 
+/// The technique ids of a `--format json` document.
+fn technique_ids(document: &Value) -> Vec<&str> {
+    document["techniques"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["technique_id"].as_str())
+        .collect()
+}
+
 fn release() -> Option<String> {
     ttpmap_test_support::shared_file("attack-stix/enterprise-attack-18.1.json")
         .map(|p| format!("--attack={}", p.display()))
@@ -137,12 +147,7 @@ fn text_reports_map_ids_and_indicators() {
         .run();
     out.assert_code(0);
     let document: Value = out.json();
-    let ids: Vec<&str> = document["techniques"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|t| t["technique_id"].as_str())
-        .collect();
+    let ids = technique_ids(&document);
     assert!(ids.contains(&"T1003.001"), "{ids:?}");
     assert!(document["text"]["sentences"].as_u64().unwrap() > 0);
     assert!(out.stderr.contains("1 files"), "{}", out.stderr);
@@ -222,12 +227,7 @@ fn events_are_read_from_standard_input() {
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     let document: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let ids: Vec<&str> = document["techniques"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|t| t["technique_id"].as_str())
-        .collect();
+    let ids = technique_ids(&document);
     assert!(ids.contains(&"T1059.001"), "{ids:?}");
     assert_eq!(document["events"]["events"], 1, "{document}");
     assert!(stderr.contains("<stdin>: line 2: "), "{stderr}");
